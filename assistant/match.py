@@ -1,0 +1,193 @@
+"""Matcher: which scenario a question is about, how sure we are, out of scope, and near ties.
+
+Two signals per scenario, combined then calibrated to 0..1:
+- BM25 over tokens, with each scenario's examples, keywords and title as one document, divided by the
+  score the question's own terms could reach at most (so it reads as "how much of the question this scenario
+  explains", and words no scenario knows pull it down);
+- rapidfuzz token-set similarity against the scenario's single examples (catches paraphrases and typos).
+An `out_of_scope` pseudo-scenario built from data/out_of_scope.yaml (coupons, pre-sale deposits, …) lets near
+misses lose to it instead of to the closest real scenario.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from .text import normalise
+from .tokenize import Tokenizer, Vocabulary
+
+OUT_OF_SCOPE = "__out_of_scope__"
+K1, B = 1.2, 0.75
+KEYWORD_WEIGHT = 3  # a keyword counts like this many example occurrences
+BM25_WEIGHT = 0.6
+FUZZY_CANDIDATES = 6  # fuzzy similarity is computed for the best scenarios by BM25 only (speed)
+MAX_QUERY_CHARS = 2000  # beyond this a question is a document; the start decides the scenario
+
+# Logistic calibration of the combined score: p = σ(A·best + G·(best − runner-up) + C).
+# Fitted on data/eval/dev.jsonl with scripts/calibrate.py; refit after large knowledge-base changes.
+CAL_A, CAL_G, CAL_C = 9.0, 6.0, -4.2
+THRESHOLD = 0.5  # below this calibrated score the question is out of scope
+TIE_MARGIN = 0.12  # a runner-up this close (calibrated) is offered as a second candidate
+
+
+@dataclass
+class Index:
+    classes: list[str]
+    vocabulary: Vocabulary
+    term_freqs: list[dict[str, int]]
+    doc_lengths: list[int]
+    idf: dict[str, float]
+    unknown_idf: float
+    examples: list[str]  # space-joined tokens of each example
+    example_class: list[int]
+    class_examples: list[list[int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    id: str | None  # None for the out-of-scope pseudo-scenario
+    raw: float
+    score: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    scenario: str | None
+    score: float
+    candidates: list[Ranked]  # real scenarios only, best first, at most two when a near tie
+    ranking: list[Ranked]  # every class, best first (for evaluation and the authoring tools)
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
+
+
+def build_index(kb) -> Index:
+    from .tokenize import build_vocabulary
+
+    classes = list(kb.scenarios) + [OUT_OF_SCOPE]
+    texts: list[str] = []
+    for scenario in kb.scenarios.values():
+        for lang in ("zh", "en"):
+            texts += scenario.examples.get(lang) + scenario.keywords.get(lang) + [scenario.title.get(lang)]
+    for lang in ("zh", "en"):
+        texts += kb.out_of_scope.examples.get(lang)
+    domain_words = list(kb.user_words)
+    for scenario in kb.scenarios.values():
+        domain_words += [k for k in scenario.keywords.zh if " " not in k]
+    vocabulary = build_vocabulary(texts, domain_words, kb.synonyms, kb.stopwords)
+    tokenizer = Tokenizer(vocabulary)
+
+    def toks(text: str) -> list[str]:
+        return tokenizer.tokens(normalise(text))
+
+    term_freqs, examples, example_class = [], [], []
+    for index, class_id in enumerate(classes):
+        counts: Counter[str] = Counter()
+        if class_id == OUT_OF_SCOPE:
+            sample = kb.out_of_scope.examples
+            keywords: list[str] = []
+            titles: list[str] = []
+        else:
+            scenario = kb.scenarios[class_id]
+            sample = scenario.examples
+            keywords = scenario.keywords.zh + scenario.keywords.en
+            titles = [scenario.title.zh, scenario.title.en]
+        for text in sample.zh + sample.en:
+            tokens = toks(text)
+            counts.update(tokens)
+            examples.append(" ".join(tokens))
+            example_class.append(index)
+        for text in keywords:
+            for token in toks(text):
+                counts[token] += KEYWORD_WEIGHT
+        for text in titles:
+            counts.update(toks(text))
+        term_freqs.append(dict(counts))
+    n = len(classes)
+    df: Counter[str] = Counter()
+    for counts in term_freqs:
+        df.update(counts.keys())
+    idf = {term: math.log(1 + (n - d + 0.5) / (d + 0.5)) for term, d in df.items()}
+    class_examples: list[list[int]] = [[] for _ in classes]
+    for i, c in enumerate(example_class):
+        class_examples[c].append(i)
+    return Index(
+        classes=classes,
+        vocabulary=vocabulary,
+        term_freqs=term_freqs,
+        doc_lengths=[sum(c.values()) for c in term_freqs],
+        idf=idf,
+        unknown_idf=math.log(1 + (n + 0.5) / 0.5),
+        examples=examples,
+        example_class=example_class,
+        class_examples=class_examples,
+    )
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def calibrate(raw: float, gap: float) -> float:
+    return _sigmoid(CAL_A * raw + CAL_G * gap + CAL_C)
+
+
+class Matcher:
+    def __init__(self, index: Index):
+        self.index = index
+        self.tokenizer = Tokenizer(index.vocabulary)
+        self._avg_length = sum(index.doc_lengths) / len(index.doc_lengths)
+
+    def tokens(self, question: str) -> list[str]:
+        return self.tokenizer.tokens(normalise(question[:MAX_QUERY_CHARS]))
+
+    def raw_scores(self, tokens: list[str]) -> list[float]:
+        """Combined BM25 coverage and fuzzy similarity for every class, in index order."""
+        index = self.index
+        n = len(index.classes)
+        if not tokens:
+            return [0.0] * n
+        bm25 = [0.0] * n
+        ceiling = 0.0
+        for term, count in Counter(tokens).items():
+            idf = index.idf.get(term, index.unknown_idf)
+            ceiling += idf * (K1 + 1) * count
+            if term not in index.idf:
+                continue
+            for c, freqs in enumerate(index.term_freqs):
+                tf = freqs.get(term)
+                if tf:
+                    norm = K1 * (1 - B + B * index.doc_lengths[c] / self._avg_length)
+                    bm25[c] += idf * tf * (K1 + 1) / (tf + norm) * count
+        coverage = [s / ceiling for s in bm25]
+        shortlist = sorted(range(n), key=lambda c: -coverage[c])[:FUZZY_CANDIDATES]
+        query = " ".join(tokens)
+        fuzzy = [0.0] * n
+        for c in shortlist:
+            choices = [index.examples[i] for i in index.class_examples[c]]
+            best = process.extractOne(query, choices, scorer=fuzz.token_set_ratio, processor=None, score_cutoff=0)
+            fuzzy[c] = best[1] / 100 if best else 0.0
+        return [BM25_WEIGHT * coverage[c] + (1 - BM25_WEIGHT) * fuzzy[c] for c in range(n)]
+
+    def match(self, question: str) -> MatchResult:
+        raw = self.raw_scores(self.tokens(question))
+        order = sorted(range(len(raw)), key=lambda c: -raw[c])
+        ranking = []
+        for position, c in enumerate(order):
+            rival = raw[order[1]] if position == 0 and len(order) > 1 else raw[order[0]]
+            class_id = self.index.classes[c]
+            ranking.append(
+                Ranked(None if class_id == OUT_OF_SCOPE else class_id, raw[c], calibrate(raw[c], raw[c] - rival))
+            )
+        best = ranking[0]
+        if best.id is None or best.score < THRESHOLD:
+            return MatchResult(None, round(best.score, 4) if best.id else 0.0, [], ranking)
+        candidates = [best]
+        runner_up = next((r for r in ranking[1:] if r.id is not None), None)
+        if runner_up is not None and calibrate(runner_up.raw, 0.0) >= calibrate(best.raw, 0.0) - TIE_MARGIN:
+            candidates.append(runner_up)
+        return MatchResult(best.id, best.score, candidates, ranking)

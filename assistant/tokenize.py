@@ -1,0 +1,169 @@
+"""Tokens for matching: jieba over Chinese with a compact domain dictionary, light stemming for English,
+stop words dropped and synonyms folded to one canonical token (across languages where the KB says so).
+
+jieba's full dictionary (350,000 words) takes about a second to load. Matching only needs the words that occur
+in the knowledge base, so `build_vocabulary` keeps those (with jieba's own frequencies, and jieba's total so
+segmentation is unchanged) plus the domain words, and the result is cached with the index.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .text import HAN
+
+_TOKEN_RE = re.compile(f"([{HAN}0-9]*[{HAN}][{HAN}0-9]*)|([a-z0-9]+(?:'[a-z]+)?)")
+_MAX_WORD = 8  # longest dictionary word worth looking up in a KB text
+DOMAIN_FREQ = 200_000  # high enough that a domain word (七天无理由, 小二介入) is never split
+_MISSING = object()
+
+
+def import_jieba():
+    """Import jieba without pkg_resources (≈90 ms it only uses to find its own files) and without its logging."""
+    saved = sys.modules.get("pkg_resources", _MISSING)
+    if saved is _MISSING:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes jieba take its plain-file path
+    try:
+        import jieba
+    finally:
+        if saved is _MISSING:
+            sys.modules.pop("pkg_resources", None)
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: enough to fold plurals and -ed/-ing forms, nothing clever."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for suffix, replacement, minimum in (
+        ("ies", "y", 5), ("sses", "ss", 5), ("ied", "y", 5), ("ing", "", 6), ("ed", "", 5), ("es", "", 5), ("s", "", 4),
+    ):
+        if word.endswith(suffix) and len(word) >= minimum:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            if suffix == "es" and not word.endswith(("shes", "ches", "xes", "sses", "zes")):
+                return word[:-1]
+            base = word[: len(word) - len(suffix)] + replacement
+            if suffix in ("ing", "ed") and len(base) > 3 and base[-1] == base[-2] and base[-1] not in "ls":
+                base = base[:-1]  # shipped → shipp → ship
+            return base
+    return word
+
+
+@dataclass
+class Vocabulary:
+    """Everything the tokenizer needs, built once per knowledge base and cached."""
+
+    freq: dict[str, int]  # jieba prefix dictionary: word → frequency (0 for prefixes only)
+    total: int
+    synonyms: dict[str, str]  # normalised, stemmed variant → canonical token
+    phrases: list[tuple[str, str]]  # multi-word English variants, longest first
+    stopwords: frozenset[str]
+
+
+def _jieba_dict_path() -> Path:
+    jieba = import_jieba()
+    return Path(jieba.__file__).resolve().parent / "dict.txt"
+
+
+def build_vocabulary(
+    texts: Iterable[str], domain_words: Iterable[str], synonyms: dict[str, list[str]], stopwords: Iterable[str]
+) -> Vocabulary:
+    """Compact jieba dictionary: jieba's words that occur in the KB texts, plus the domain words."""
+    from .text import normalise
+
+    candidates: set[str] = set()
+    for text in texts:
+        for han_run in re.findall(f"[{HAN}0-9]+", normalise(text)):
+            n = len(han_run)
+            for i in range(n):
+                for j in range(i + 1, min(n, i + _MAX_WORD) + 1):
+                    candidates.add(han_run[i:j])
+    words: dict[str, int] = {}
+    total = 0
+    with open(_jieba_dict_path(), "rb") as handle:
+        for raw in handle:
+            parts = raw.decode("utf-8").split(" ")
+            freq = int(parts[1])
+            total += freq
+            if parts[0] in candidates:
+                words[parts[0]] = freq
+
+    folded: dict[str, str] = {}
+    phrases: list[tuple[str, str]] = []
+    domain = [normalise(w) for w in domain_words]
+    for canonical, variants in synonyms.items():
+        canon = normalise(canonical)
+        domain.append(canon)
+        for variant in variants:
+            variant = normalise(str(variant))
+            if " " in variant:
+                phrases.append((variant, canon))
+            elif re.fullmatch(r"[a-z0-9']+", variant):
+                folded[stem(variant)] = canon
+            else:
+                folded[variant] = canon
+                domain.append(variant)
+    for word in domain:
+        if re.search(f"[{HAN}]", word) and " " not in word:
+            words[word] = max(words.get(word, 0), DOMAIN_FREQ)
+
+    freq: dict[str, int] = {}
+    for word, count in words.items():
+        freq[word] = count
+        for k in range(1, len(word)):
+            freq.setdefault(word[:k], 0)
+    phrases.sort(key=lambda pair: -len(pair[0]))
+    return Vocabulary(freq, total, folded, phrases, frozenset(normalise(w) for w in stopwords))
+
+
+class Tokenizer:
+    """Turns normalised text into matching tokens."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        self.vocabulary = vocabulary
+        jieba = import_jieba()
+        # Hand jieba our prefix dictionary directly: no file reading and no cache file in the temp folder.
+        self._jieba = jieba.Tokenizer()
+        self._jieba.FREQ = vocabulary.freq
+        self._jieba.total = vocabulary.total
+        self._jieba.initialized = True
+        # Multi-word English synonyms ("never arrived") are folded before splitting, whole words only.
+        self._phrase_map = dict(vocabulary.phrases)
+        self._phrase_re = (
+            re.compile(r"\b(" + "|".join(re.escape(p) for p, _ in vocabulary.phrases) + r")\b")
+            if vocabulary.phrases
+            else None
+        )
+
+    def words(self, normalised: str) -> list[str]:
+        """Segmented words before stop words and synonyms (for tests and `kb` tools)."""
+        out: list[str] = []
+        for han, latin in _TOKEN_RE.findall(normalised):
+            if han:
+                out.extend(self._jieba.cut(han, HMM=False))
+            else:
+                out.append(latin)
+        return out
+
+    def tokens(self, normalised: str) -> list[str]:
+        vocab = self.vocabulary
+        if self._phrase_re is not None:
+            normalised = self._phrase_re.sub(lambda m: f" {self._phrase_map[m.group(1)]} ", normalised)
+        out: list[str] = []
+        for word in self.words(normalised):
+            if word in vocab.stopwords:
+                continue
+            if word.isascii() and word.isalpha():
+                if len(word) == 1:
+                    continue
+                word = stem(word)
+                if word in vocab.stopwords:
+                    continue
+            out.append(vocab.synonyms.get(word, word))
+        return out

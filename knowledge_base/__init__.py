@@ -1,0 +1,1 @@
+"""Everything about weiquan's data files: schema, loading, checking. No UI code."""
