@@ -11,26 +11,28 @@ misses lose to it instead of to the closest real scenario.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from .text import normalise
+from .text import HAN, normalise
 from .tokenize import Tokenizer, Vocabulary
 
 OUT_OF_SCOPE = "__out_of_scope__"
 K1, B = 1.2, 0.75
 KEYWORD_WEIGHT = 3  # a keyword counts like this many example occurrences
-BM25_WEIGHT = 0.6
+BM25_WEIGHT = 0.7
 FUZZY_CANDIDATES = 6  # fuzzy similarity is computed for the best scenarios by BM25 only (speed)
 MAX_QUERY_CHARS = 2000  # beyond this a question is a document; the start decides the scenario
 
-# Logistic calibration of the combined score: p = σ(A·best + G·(best − runner-up) + C).
-# Fitted on data/eval/dev.jsonl with scripts/calibrate.py; refit after large knowledge-base changes.
-CAL_A, CAL_G, CAL_C = 9.0, 6.0, -4.2
-THRESHOLD = 0.5  # below this calibrated score the question is out of scope
-TIE_MARGIN = 0.12  # a runner-up this close (calibrated) is offered as a second candidate
+# Logistic calibration: p(answer is right) = σ(W·[raw, gap to the runner-up scenario, lead over out-of-scope] + BIAS).
+# Fitted on data/eval/dev.jsonl by scripts/calibrate.py, which prints these lines; refit after large KB changes.
+CAL_WEIGHTS = (3.025, 4.528, 6.550)
+CAL_BIAS = -1.959
+THRESHOLD = 0.46  # below this calibrated score the question is out of scope
+TIE_GAP = 0.03  # a runner-up scenario this close (raw) is offered as a second candidate
 
 
 @dataclass
@@ -48,7 +50,7 @@ class Index:
 
 @dataclass(frozen=True)
 class Ranked:
-    id: str | None  # None for the out-of-scope pseudo-scenario
+    id: str
     raw: float
     score: float
 
@@ -58,7 +60,7 @@ class MatchResult:
     scenario: str | None
     score: float
     candidates: list[Ranked]  # real scenarios only, best first, at most two when a near tie
-    ranking: list[Ranked]  # every class, best first (for evaluation and the authoring tools)
+    ranking: list[Ranked]  # every scenario, best first (for evaluation and the authoring tools)
 
     @property
     def ambiguous(self) -> bool:
@@ -82,7 +84,7 @@ def build_index(kb) -> Index:
     tokenizer = Tokenizer(vocabulary)
 
     def toks(text: str) -> list[str]:
-        return tokenizer.tokens(normalise(text))
+        return features(tokenizer, normalise(text))
 
     term_freqs, examples, example_class = [], [], []
     for index, class_id in enumerate(classes):
@@ -128,12 +130,24 @@ def build_index(kb) -> Index:
     )
 
 
+_HAN_RUN = re.compile(f"[{HAN}]+")
+
+
+def features(tokenizer: Tokenizer, normalised: str) -> list[str]:
+    """Word tokens plus Chinese character bigrams: bigrams survive unknown words, odd segmentation and typos."""
+    tokens = tokenizer.tokens(normalised)
+    for run in _HAN_RUN.findall(normalised):
+        tokens.extend("#" + run[i : i + 2] for i in range(len(run) - 1))
+    return tokens
+
+
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def calibrate(raw: float, gap: float) -> float:
-    return _sigmoid(CAL_A * raw + CAL_G * gap + CAL_C)
+def calibrate(raw: float, gap: float, lead: float) -> float:
+    w1, w2, w3 = CAL_WEIGHTS
+    return _sigmoid(w1 * raw + w2 * gap + w3 * lead + CAL_BIAS)
 
 
 class Matcher:
@@ -143,7 +157,7 @@ class Matcher:
         self._avg_length = sum(index.doc_lengths) / len(index.doc_lengths)
 
     def tokens(self, question: str) -> list[str]:
-        return self.tokenizer.tokens(normalise(question[:MAX_QUERY_CHARS]))
+        return features(self.tokenizer, normalise(question[:MAX_QUERY_CHARS]))
 
     def raw_scores(self, tokens: list[str]) -> list[float]:
         """Combined BM25 coverage and fuzzy similarity for every class, in index order."""
@@ -174,20 +188,21 @@ class Matcher:
         return [BM25_WEIGHT * coverage[c] + (1 - BM25_WEIGHT) * fuzzy[c] for c in range(n)]
 
     def match(self, question: str) -> MatchResult:
-        raw = self.raw_scores(self.tokens(question))
-        order = sorted(range(len(raw)), key=lambda c: -raw[c])
+        return self.decide(self.raw_scores(self.tokens(question)))
+
+    def decide(self, raw: list[float]) -> MatchResult:
+        """Rank the scenarios, calibrate, and decide between an answer, a near tie and out of scope."""
+        classes = self.index.classes
+        oos = raw[classes.index(OUT_OF_SCOPE)]
+        order = sorted((c for c in range(len(raw)) if classes[c] != OUT_OF_SCOPE), key=lambda c: -raw[c])
         ranking = []
         for position, c in enumerate(order):
-            rival = raw[order[1]] if position == 0 and len(order) > 1 else raw[order[0]]
-            class_id = self.index.classes[c]
-            ranking.append(
-                Ranked(None if class_id == OUT_OF_SCOPE else class_id, raw[c], calibrate(raw[c], raw[c] - rival))
-            )
+            rival = raw[order[1]] if position == 0 else raw[order[0]]
+            ranking.append(Ranked(classes[c], raw[c], calibrate(raw[c], raw[c] - rival, raw[c] - oos)))
         best = ranking[0]
-        if best.id is None or best.score < THRESHOLD:
-            return MatchResult(None, round(best.score, 4) if best.id else 0.0, [], ranking)
+        if best.score < THRESHOLD:
+            return MatchResult(None, best.score, [], ranking)
         candidates = [best]
-        runner_up = next((r for r in ranking[1:] if r.id is not None), None)
-        if runner_up is not None and calibrate(runner_up.raw, 0.0) >= calibrate(best.raw, 0.0) - TIE_MARGIN:
-            candidates.append(runner_up)
+        if len(ranking) > 1 and best.raw - ranking[1].raw < TIE_GAP:
+            candidates.append(ranking[1])
         return MatchResult(best.id, best.score, candidates, ranking)
