@@ -13,28 +13,31 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from knowledge_base import locations
-from knowledge_base.loader import KnowledgeBase, fingerprint, load
+from knowledge_base.files import fingerprint
 
-from .match import Index, Matcher, build_index
+from .match import Matcher
 
-_SOURCES = ("text.py", "tokenize.py", "match.py")
-_KB_SOURCES = ("schema.py", "loader.py")
+if TYPE_CHECKING:
+    from knowledge_base.loader import KnowledgeBase
+
 
 
 @dataclass
 class Engine:
-    kb: KnowledgeBase
+    kb: "KnowledgeBase"
     matcher: Matcher
 
 
 def _code_version() -> str:
+    """A hash of the engine's own source: a changed program never reads an index an older one built."""
     digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for name in _SOURCES:
-        digest.update((here / name).read_bytes())
-    for name in _KB_SOURCES:
-        digest.update((here.parent / "knowledge_base" / name).read_bytes())
+    root = Path(__file__).resolve().parent.parent
+    for package in ("assistant", "knowledge_base"):
+        for path in sorted((root / package).glob("*.py")):
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -54,14 +57,18 @@ def load_engine(kb_dir: Path | str | None = None, *, use_cache: bool = True) -> 
             return Engine(kb, Matcher(index))
         except Exception:  # a stale or damaged cache file is rebuilt, never fatal
             pass
-    kb = load(root)
+    from knowledge_base.loader import load
+
+    from .match import build_index
+
+    kb = load(root).as_views()
     index = build_index(kb)
     if path is not None:
         _write_cache(path, (kb, index))
     return Engine(kb, Matcher(index))
 
 
-def _write_cache(path: Path, payload: tuple[KnowledgeBase, Index]) -> None:
+def _write_cache(path: Path, payload: tuple) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         stale = sorted(path.parent.glob("engine-*.pickle"), key=lambda p: p.stat().st_mtime)[:-3]

@@ -62,7 +62,7 @@ class Vocabulary:
     freq: dict[str, int]  # jieba prefix dictionary: word → frequency (0 for prefixes only)
     total: int
     synonyms: dict[str, str]  # normalised, stemmed variant → canonical token
-    phrases: list[tuple[str, str]]  # multi-word English variants, longest first
+    phrases: dict[tuple[str, ...], str]  # multi-word English variants as stemmed word tuples → canonical
     stopwords: frozenset[str]
 
 
@@ -95,15 +95,16 @@ def build_vocabulary(
                 words[parts[0]] = freq
 
     folded: dict[str, str] = {}
-    phrases: list[tuple[str, str]] = []
+    phrases: dict[tuple[str, ...], str] = {}
     domain = [normalise(w) for w in domain_words]
     for canonical, variants in synonyms.items():
         canon = normalise(canonical)
         domain.append(canon)
         for variant in variants:
             variant = normalise(str(variant))
-            if " " in variant:
-                phrases.append((variant, canon))
+            parts = [stem(w) for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", variant)]
+            if len(parts) > 1 and not re.search(f"[{HAN}]", variant):
+                phrases[tuple(parts)] = canon
             elif re.fullmatch(r"[a-z0-9']+", variant):
                 folded[stem(variant)] = canon
             else:
@@ -118,7 +119,6 @@ def build_vocabulary(
         freq[word] = count
         for k in range(1, len(word)):
             freq.setdefault(word[:k], 0)
-    phrases.sort(key=lambda pair: -len(pair[0]))
     return Vocabulary(freq, total, folded, phrases, frozenset(normalise(w) for w in stopwords))
 
 
@@ -134,12 +134,7 @@ class Tokenizer:
         self._jieba.total = vocabulary.total
         self._jieba.initialized = True
         # Multi-word English synonyms ("never arrived") are folded before splitting, whole words only.
-        self._phrase_map = dict(vocabulary.phrases)
-        self._phrase_re = (
-            re.compile(r"\b(" + "|".join(re.escape(p) for p, _ in vocabulary.phrases) + r")\b")
-            if vocabulary.phrases
-            else None
-        )
+        self._longest_phrase = max((len(p) for p in vocabulary.phrases), default=0)
 
     def words(self, normalised: str) -> list[str]:
         """Segmented words before stop words and synonyms (for tests and `kb` tools)."""
@@ -153,17 +148,21 @@ class Tokenizer:
 
     def tokens(self, normalised: str) -> list[str]:
         vocab = self.vocabulary
-        if self._phrase_re is not None:
-            normalised = self._phrase_re.sub(lambda m: f" {self._phrase_map[m.group(1)]} ", normalised)
+        words = [stem(w) if w.isascii() and w.isalpha() else w for w in self.words(normalised)]
         out: list[str] = []
-        for word in self.words(normalised):
-            if word in vocab.stopwords:
-                continue
-            if word.isascii() and word.isalpha():
-                if len(word) == 1:
+        i = 0
+        while i < len(words):
+            # multi-word synonyms first ("never arrived" → 没收到), longest match wins
+            for n in range(min(self._longest_phrase, len(words) - i), 1, -1):
+                canonical = vocab.phrases.get(tuple(words[i : i + n]))
+                if canonical is not None:
+                    out.append(canonical)
+                    i += n
+                    break
+            else:
+                word = words[i]
+                i += 1
+                if word in vocab.stopwords or (len(word) == 1 and word.isascii() and word.isalpha()):
                     continue
-                word = stem(word)
-                if word in vocab.stopwords:
-                    continue
-            out.append(vocab.synonyms.get(word, word))
+                out.append(vocab.synonyms.get(word, word))
         return out

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .files import DICT_FILES, fingerprint
+from .model import KnowledgeBase, KnowledgeBaseError, Problem  # noqa: F401  (re-exported)
 from .schema import FactCatalogue, FactDefinition, OutOfScope, Scenario
 
 try:  # libyaml's parser is several times faster; both are safe loaders
@@ -17,44 +17,6 @@ try:  # libyaml's parser is several times faster; both are safe loaders
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _SafeLoader = yaml.SafeLoader
 
-DICT_FILES = ("dict/user_words.txt", "dict/synonyms.yaml", "dict/stopwords.txt")
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    message: str
-    level: str = "error"
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
-
-
-class KnowledgeBaseError(Exception):
-    """The knowledge base is invalid; `problems` holds every problem found."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-@dataclass
-class KnowledgeBase:
-    root: Path
-    scenarios: dict[str, Scenario]
-    facts: dict[str, FactDefinition]
-    out_of_scope: OutOfScope
-    user_words: list[str]
-    synonyms: dict[str, list[str]]
-    stopwords: set[str]
-    fingerprint: str
-    lines: dict[str, dict[tuple, int]] = field(default_factory=dict, repr=False)
-
-    def fact(self, name: str, scenario: Scenario | None = None) -> FactDefinition | None:
-        if scenario is not None and name in scenario.facts:
-            return scenario.facts[name]
-        return self.facts.get(name)
 
 
 # ---------------------------------------------------------------- YAML with line numbers
@@ -180,21 +142,6 @@ def _read_word_list(path: Path) -> list[str]:
         if line:
             words.append(line)
     return words
-
-
-def fingerprint(root: Path) -> str:
-    """A hash of every file the knowledge base is built from; the matching index is cached under it."""
-    digest = hashlib.sha256()
-    for path in sorted(_kb_files(root)):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:24]
-
-
-def _kb_files(root: Path) -> list[Path]:
-    files = list((root / "scenarios").glob("*.yaml")) + [root / "facts.yaml", root / "out_of_scope.yaml"]
-    files += [root / name for name in DICT_FILES]
-    return [p for p in files if p.is_file()]
 
 
 def load(root: Path | str) -> KnowledgeBase:

@@ -1,0 +1,256 @@
+"""`weiquan` — the command line. Thin: parses arguments, calls the engine, prints, picks the exit code.
+
+Heavy imports (the engine, rich, Textual) happen inside the commands that need them, so `--help`,
+`--version` and a bad flag answer at once and `ask` never loads the TUI.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from typing import Iterator, NoReturn
+
+from .exits import ExitCode
+
+
+class UsageError(Exception):
+    """Bad usage or a bad input value: one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line instead of argparse's usage dump
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+class _VersionAction(argparse.Action):
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from . import version
+
+        print(f"weiquan {version()}")
+        parser.exit()
+
+
+def _stdout_utf8() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+def decode_bytes(raw: bytes) -> str:
+    """Questions arrive as UTF-8, sometimes as GBK from older Chinese systems, sometimes as garbage."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")  # pragma: no cover - gb18030 decodes almost anything
+
+
+def decode_arg(arg: str) -> str:
+    """argv undecodable as UTF-8 arrives with surrogate escapes; recover the bytes and decode them properly."""
+    if any("\udc80" <= ch <= "\udcff" for ch in arg):
+        return decode_bytes(os.fsencode(arg))
+    return arg
+
+
+def _today(value: str | None) -> dt.date:
+    if value is None:
+        return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()  # Asia/Shanghai
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--today: {value!r} is not a valid date (use YYYY-MM-DD)") from None
+
+
+def _load(kb_dir: str | None):
+    from knowledge_base.model import KnowledgeBaseError
+
+    from .engine import load_engine
+
+    if kb_dir is not None and not os.path.isdir(kb_dir):
+        raise UsageError(f"--kb: {kb_dir!r} is not a directory")
+    try:
+        return load_engine(kb_dir)
+    except KnowledgeBaseError as exc:
+        for problem in exc.problems:
+            print(f"weiquan: invalid knowledge base: {problem}", file=sys.stderr)
+        raise SystemExit(ExitCode.INVALID_KB) from None
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(soft_wrap=True, highlight=False)
+
+
+# ------------------------------------------------------------------ ask
+
+
+def _read_lines(stream) -> Iterator[str]:
+    for raw in stream:
+        yield decode_bytes(raw.rstrip(b"\r\n") if raw.endswith(b"\n") else raw)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .facts import FactError, parse_flag
+    from .render import print_reply, reply_json
+    from .reply import build_reply
+
+    today = _today(args.today)
+    engine = _load(args.kb)
+    kb = engine.kb
+    if args.scenario is not None and args.scenario not in kb.scenarios:
+        import difflib
+
+        close = difflib.get_close_matches(args.scenario, list(kb.scenarios), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise UsageError(f"--scenario: unknown scenario {args.scenario!r}{hint}")
+    known_facts = dict(kb.facts)
+    for scenario in kb.scenarios.values():
+        if args.scenario in (None, scenario.id):
+            known_facts.update(scenario.facts)
+    facts = {}
+    for assignment in args.fact:
+        try:
+            fact = parse_flag(decode_arg(assignment), known_facts)
+        except FactError as exc:
+            raise UsageError(str(exc)) from None
+        facts[fact.name] = fact
+
+    def answer(question: str):
+        return build_reply(engine, question, lang=args.lang, scenario=args.scenario, facts=facts, today=today)
+
+    if args.question == "-":
+        console = None if args.json else _console()
+        for question in _read_lines(sys.stdin.buffer):
+            reply = answer(question)
+            if args.json:
+                sys.stdout.write(json.dumps(reply_json(kb, reply), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            else:
+                print_reply(console, kb, reply)
+                console.print()
+        return ExitCode.OK
+
+    question = decode_arg(args.question or "")
+    if not question.strip() and args.scenario is None:
+        raise UsageError("the question is empty: ask something, or give --scenario ID")
+    reply = answer(question)
+    if args.json:
+        print(json.dumps(reply_json(kb, reply), ensure_ascii=False, indent=2))
+    else:
+        print_reply(_console(), kb, reply)
+    return ExitCode.OK
+
+
+# ------------------------------------------------------------------ kb
+
+
+def cmd_kb_eval(args: argparse.Namespace) -> int:
+    from knowledge_base.evaluate import evaluate, format_report, read_labelled
+
+    engine = _load(args.kb)
+    try:
+        items = read_labelled(args.file, engine.kb)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    report = evaluate(engine, items)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(format_report(report))
+    return ExitCode.OK
+
+
+def cmd_kb_lint(args: argparse.Namespace) -> int:
+    from knowledge_base.loader import KnowledgeBaseError, load
+
+    if args.kb is not None and not os.path.isdir(args.kb):
+        raise UsageError(f"--kb: {args.kb!r} is not a directory")
+    from knowledge_base import locations
+
+    try:
+        load(args.kb or locations.shipped_kb_dir())
+    except KnowledgeBaseError as exc:
+        for problem in exc.problems:
+            print(f"{problem.file}:{problem.line}: {problem.level}: {problem.message}")
+        return ExitCode.PROBLEMS
+    return ExitCode.OK
+
+
+def cmd_kb_schema(args: argparse.Namespace) -> int:
+    from knowledge_base.schema import Scenario
+
+    print(json.dumps(Scenario.model_json_schema(), ensure_ascii=False, indent=2))
+    return ExitCode.OK
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    print("weiquan: the terminal chat is not built yet; use 'weiquan ask \"your question\"'", file=sys.stderr)
+    return ExitCode.PROBLEMS
+
+
+# ------------------------------------------------------------------ parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="weiquan", description="维权 — after-sale dispute assistant for Chinese e-commerce (中文 / English)")
+    parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    ask = commands.add_parser("ask", help="answer one question (or one per line from standard input with '-')")
+    ask.add_argument("question", nargs="?", help="the question, or '-' to read one per line from standard input")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per line with '-')")
+    ask.add_argument("--lang", choices=("auto", "zh", "en"), default="auto", help="reply language (default: the question's)")
+    ask.add_argument("--scenario", metavar="ID", help="skip matching and answer for this scenario")
+    ask.add_argument("--today", metavar="YYYY-MM-DD", help="the date to count deadlines from (default: today in China)")
+    ask.add_argument("--fact", metavar="NAME=VALUE", action="append", default=[], help="a fact you already know (repeatable)")
+    ask.add_argument("--kb", metavar="DIR", help="knowledge-base directory (one holding scenarios/)")
+    ask.set_defaults(handler=cmd_ask)
+
+    chat = commands.add_parser("chat", help="interactive chat")
+    chat.set_defaults(handler=cmd_chat)
+
+    kb = commands.add_parser("kb", help="knowledge-base tools").add_subparsers(dest="kb_command", metavar="KB_COMMAND", parser_class=_Parser)
+    kb.required = True
+    lint = kb.add_parser("lint", help="check the knowledge base")
+    lint.add_argument("--kb", metavar="DIR")
+    lint.set_defaults(handler=cmd_kb_lint)
+    evaluate = kb.add_parser("eval", help="measure matching on a labelled JSONL file")
+    evaluate.add_argument("file", help='lines of {"q": ..., "expected": id or null}')
+    evaluate.add_argument("--kb", metavar="DIR")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(handler=cmd_kb_eval)
+    schema = kb.add_parser("schema", help="print the JSON Schema of a scenario file")
+    schema.set_defaults(handler=cmd_kb_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    _stdout_utf8()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            return cmd_chat(args)
+        return int(args.handler(args))
+    except UsageError as exc:
+        print(f"weiquan: error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `weiquan ask - | head`
+        sys.stderr.close()
+        return ExitCode.OK
+    except Exception as exc:  # a bug: still one line, never a traceback
+        print(f"weiquan: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return ExitCode.PROBLEMS
+
+
+if __name__ == "__main__":
+    sys.exit(main())
