@@ -27,11 +27,12 @@ BM25_WEIGHT = 0.7
 FUZZY_CANDIDATES = 6  # fuzzy similarity is computed for the best scenarios by BM25 only (speed)
 MAX_QUERY_CHARS = 2000  # beyond this a question is a document; the start decides the scenario
 
-# Logistic calibration: p(answer is right) = σ(W·[raw, gap to the runner-up scenario, lead over out-of-scope] + BIAS).
+# Logistic calibration: p(answer is right) = σ(W·[raw, gap to the runner-up scenario, lead over out-of-scope,
+# share of the question's words the knowledge base knows] + BIAS).
 # Fitted on data/eval/dev.jsonl by scripts/calibrate.py, which prints these lines; refit after large KB changes.
-CAL_WEIGHTS = (3.025, 4.528, 6.550)
-CAL_BIAS = -1.959
-THRESHOLD = 0.46  # below this calibrated score the question is out of scope
+CAL_WEIGHTS = (3.201, 3.836, 6.450, 1.200)
+CAL_BIAS = -2.454
+THRESHOLD = 0.53  # below this calibrated score the question is out of scope
 TIE_GAP = 0.03  # a runner-up scenario this close (raw) is offered as a second candidate
 
 
@@ -42,8 +43,9 @@ class Index:
     term_freqs: list[dict[str, int]]
     doc_lengths: list[int]
     idf: dict[str, float]
+    codes: dict[str, int]  # token → its number, for token-level fuzzy matching
     unknown_idf: float
-    examples: list[str]  # space-joined tokens of each example
+    examples: list[str]  # each example as its tokens' codes (see _encode)
     example_class: list[int]
     class_examples: list[list[int]] = field(default_factory=list)
 
@@ -101,7 +103,7 @@ def build_index(kb) -> Index:
         for text in sample.zh + sample.en:
             tokens = toks(text)
             counts.update(tokens)
-            examples.append(" ".join(tokens))
+            examples.append(tokens)  # encoded below, once the vocabulary is complete
             example_class.append(index)
         for text in keywords:
             for token in toks(text):
@@ -114,6 +116,8 @@ def build_index(kb) -> Index:
     for counts in term_freqs:
         df.update(counts.keys())
     idf = {term: math.log(1 + (n - d + 0.5) / (d + 0.5)) for term, d in df.items()}
+    codes = {term: index for index, term in enumerate(df)}
+    examples = [_encode(tokens, codes) for tokens in examples]
     class_examples: list[list[int]] = [[] for _ in classes]
     for i, c in enumerate(example_class):
         class_examples[c].append(i)
@@ -123,6 +127,7 @@ def build_index(kb) -> Index:
         term_freqs=term_freqs,
         doc_lengths=[sum(c.values()) for c in term_freqs],
         idf=idf,
+        codes=codes,
         unknown_idf=math.log(1 + (n + 0.5) / 0.5),
         examples=examples,
         example_class=example_class,
@@ -141,13 +146,30 @@ def features(tokenizer: Tokenizer, normalised: str) -> list[str]:
     return tokens
 
 
+_FIRST_CODE = 0x10000  # astral code points: never clash with real characters
+
+
+def _encode(tokens: list[str], codes: dict[str, int]) -> str:
+    """One character per token, so rapidfuzz's token-set similarity compares our tokens (jieba's words,
+    synonyms folded), not letters. Unknown tokens get codes past the vocabulary: they count as differences,
+    never as accidental matches."""
+    unknown = len(codes)
+    out = []
+    for token in tokens:
+        code = codes.get(token)
+        if code is None:
+            code, unknown = unknown, unknown + 1
+        out.append(chr(_FIRST_CODE + code))
+    return " ".join(out)
+
+
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def calibrate(raw: float, gap: float, lead: float) -> float:
-    w1, w2, w3 = CAL_WEIGHTS
-    return _sigmoid(w1 * raw + w2 * gap + w3 * lead + CAL_BIAS)
+def calibrate(raw: float, gap: float, lead: float, known: float) -> float:
+    w1, w2, w3, w4 = CAL_WEIGHTS
+    return _sigmoid(w1 * raw + w2 * gap + w3 * lead + w4 * known + CAL_BIAS)
 
 
 class Matcher:
@@ -178,19 +200,28 @@ class Matcher:
                     norm = K1 * (1 - B + B * index.doc_lengths[c] / self._avg_length)
                     bm25[c] += idf * tf * (K1 + 1) / (tf + norm) * count
         coverage = [s / ceiling for s in bm25]
-        shortlist = sorted(range(n), key=lambda c: -coverage[c])[:FUZZY_CANDIDATES]
-        query = " ".join(tokens)
+        shortlist = set(sorted(range(n), key=lambda c: -coverage[c])[:FUZZY_CANDIDATES])
+        shortlist.add(n - 1)  # out of scope always competes
+        query = _encode(tokens, index.codes)
         fuzzy = [0.0] * n
         for c in shortlist:
+            if not coverage[c]:
+                continue  # no word in common with this scenario: any similarity would be noise
             choices = [index.examples[i] for i in index.class_examples[c]]
             best = process.extractOne(query, choices, scorer=fuzz.token_set_ratio, processor=None, score_cutoff=0)
             fuzzy[c] = best[1] / 100 if best else 0.0
         return [BM25_WEIGHT * coverage[c] + (1 - BM25_WEIGHT) * fuzzy[c] for c in range(n)]
 
-    def match(self, question: str) -> MatchResult:
-        return self.decide(self.raw_scores(self.tokens(question)))
+    def known_share(self, tokens: list[str]) -> float:
+        """How many of the question's words (bigrams aside) the knowledge base has seen."""
+        words = [t for t in tokens if not t.startswith("#")]
+        return sum(t in self.index.idf for t in words) / len(words) if words else 0.0
 
-    def decide(self, raw: list[float]) -> MatchResult:
+    def match(self, question: str) -> MatchResult:
+        tokens = self.tokens(question)
+        return self.decide(self.raw_scores(tokens), self.known_share(tokens))
+
+    def decide(self, raw: list[float], known: float) -> MatchResult:
         """Rank the scenarios, calibrate, and decide between an answer, a near tie and out of scope."""
         classes = self.index.classes
         oos = raw[classes.index(OUT_OF_SCOPE)]
@@ -198,7 +229,7 @@ class Matcher:
         ranking = []
         for position, c in enumerate(order):
             rival = raw[order[1]] if position == 0 else raw[order[0]]
-            ranking.append(Ranked(classes[c], raw[c], calibrate(raw[c], raw[c] - rival, raw[c] - oos)))
+            ranking.append(Ranked(classes[c], raw[c], calibrate(raw[c], raw[c] - rival, raw[c] - oos, known)))
         best = ranking[0]
         if best.score < THRESHOLD:
             return MatchResult(None, best.score, [], ranking)
