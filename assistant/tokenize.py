@@ -110,9 +110,10 @@ def build_vocabulary(
             else:
                 folded[variant] = canon
                 domain.append(variant)
-    for word in domain:
-        if re.search(f"[{HAN}]", word) and " " not in word:
-            words[word] = max(words.get(word, 0), DOMAIN_FREQ)
+    for word in dict.fromkeys(domain):
+        if re.search(f"[{HAN}]", word) and " " not in word and words.get(word, 0) < DOMAIN_FREQ:
+            words[word] = DOMAIN_FREQ
+            total += DOMAIN_FREQ  # as jieba's add_word does, so segmentation equals full jieba + our words
 
     freq: dict[str, int] = {}
     for word, count in words.items():

@@ -1,0 +1,51 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_KB = ROOT / "tests" / "fixtures" / "kb"
+SHIPPED_KB = ROOT / "data"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def weiquan_home(tmp_path_factory):
+    """Keep every test away from the real user folders; one cache per session keeps the suite fast."""
+    home = tmp_path_factory.mktemp("weiquan-home")
+    old = os.environ.get("WEIQUAN_HOME")
+    os.environ["WEIQUAN_HOME"] = str(home)
+    yield home
+    if old is None:
+        os.environ.pop("WEIQUAN_HOME", None)
+    else:
+        os.environ["WEIQUAN_HOME"] = old
+
+
+@pytest.fixture(scope="session")
+def engine(weiquan_home):
+    from assistant.engine import load_engine
+
+    return load_engine(SHIPPED_KB)
+
+
+@pytest.fixture(scope="session")
+def fixture_engine(weiquan_home):
+    from assistant.engine import load_engine
+
+    return load_engine(FIXTURE_KB)
+
+
+def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real command in a new process, as a person would."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        env=full_env,
+        timeout=120,
+    )

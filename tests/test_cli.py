@@ -1,0 +1,183 @@
+"""The command line as a person (or a script) uses it: real processes, real exit codes."""
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE_KB, ROOT, run_cli
+
+GOLDEN = ROOT / "tests" / "golden"
+CONTRACT_KEYS = {"query", "scenario", "score", "candidates", "lang", "answer", "facts", "missing_facts", "verdict"}
+
+
+def ask_json(*args: str) -> dict:
+    result = run_cli("ask", "--json", *args)
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("in_scope_zh", ["快递丢了怎么办"]),
+        ("in_scope_en", ["my parcel was lost"]),
+        ("out_of_scope", ["how to open a shop"]),
+        ("flags", ["--scenario", "want_return", "--fact", "received_date=2026-11-16", "--lang", "en", "--today", "2026-11-21", ""]),
+    ],
+)
+def test_json_matches_golden_file(name, args):
+    """The JSON contract, pinned on a small fixture knowledge base. Regenerate with UPDATE_GOLDEN=1."""
+    data = ask_json("--kb", str(FIXTURE_KB), *args)
+    path = GOLDEN / f"ask_{name}.json"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    assert data == json.loads(path.read_text(encoding="utf-8"))
+    assert CONTRACT_KEYS <= set(data)
+
+
+def test_contract_on_the_shipped_knowledge_base():
+    data = ask_json("天猫买的东西显示签收了但我没收到", "--fact", "platform=tmall")
+    assert CONTRACT_KEYS <= set(data)
+    assert data["scenario"] == "not_received" and data["lang"] == "zh"
+    assert 0 <= data["score"] <= 1
+    assert data["candidates"][0] == {"id": "not_received", "score": data["score"]}
+    assert set(data["answer"]) >= {"title", "summary", "steps", "evidence", "sources"}
+    assert data["facts"] == {"platform": {"value": "tmall", "source": "flag"}}
+    assert "platform" not in data["missing_facts"] and "paid_date" in data["missing_facts"]
+    assert data["verdict"] is None
+
+
+def test_reply_language_follows_the_question_unless_fixed():
+    assert ask_json("my parcel never arrived")["lang"] == "en"
+    assert ask_json("my parcel never arrived", "--lang", "zh")["answer"]["title"] == "付了款却没收到货"
+
+
+def test_batch_mode_writes_one_line_per_input_line_in_order():
+    lines = [
+        "不喜欢了能退吗".encode(),
+        b"",
+        "假货怎么办".encode("gbk"),
+        b"\xff\xfe\xfd",
+        "{{7*7}} ${jndi:ldap://x} '; DROP TABLE cases;--".encode(),
+        "\x01\x02 😀 今天天气怎么样".encode(),
+        "no newline at the end".encode(),
+    ]
+    result = run_cli("ask", "--json", "-", stdin=b"\n".join(lines))
+    assert result.returncode == 0, result.stderr.decode()
+    out = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert len(out) == len(lines)
+    assert out[0]["scenario"] == "seven_day_return"
+    assert out[1]["query"] == "" and out[1]["scenario"] is None and out[1]["error"] == "empty question"
+    assert out[2]["query"] == "假货怎么办" and out[2]["scenario"] == "fake_goods"
+    assert out[4]["scenario"] is None and out[5]["scenario"] is None
+    assert out[6]["query"] == "no newline at the end"
+    assert result.stderr == b""
+
+
+def test_batch_mode_handles_a_hundred_thousand_characters():
+    result = run_cli("ask", "--json", "-", stdin=("假货" * 50_000).encode())
+    assert result.returncode == 0
+    assert len(json.loads(result.stdout)["query"]) == 100_000
+
+
+COLOR_CODE = re.compile(r"\x1b\[[0-9;]*(?:3[0-8]|9[0-7])[;m]")
+
+
+def test_human_output_honours_no_color():
+    forced = {"TERM": "xterm-256color", "FORCE_COLOR": "1"}
+    coloured = run_cli("ask", "不喜欢了能退吗", env=forced).stdout.decode()
+    plain = run_cli("ask", "不喜欢了能退吗", env={**forced, "NO_COLOR": "1"}).stdout.decode()
+    assert COLOR_CODE.search(coloured)
+    assert "七天无理由退货" in plain and not COLOR_CODE.search(plain)
+
+
+def test_piped_human_output_has_no_escape_codes():
+    text = run_cli("ask", "不喜欢了能退吗").stdout.decode()
+    assert "七天无理由退货" in text and "\x1b[" not in text
+
+
+def test_out_of_scope_says_what_is_covered():
+    result = run_cli("ask", "优惠券怎么用")
+    assert result.returncode == 0
+    text = result.stdout.decode()
+    assert "不在我能处理的范围" in text and "收到假货" in text
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["ask", ""], "question is empty"),
+        (["ask", "x", "--fact", "price=abc"], "price: 'abc' is not a number"),
+        (["ask", "x", "--fact", "platform=ebay"], "platform: 'ebay' is not one of"),
+        (["ask", "x", "--fact", "platfrom=taobao"], "did you mean 'platform'"),
+        (["ask", "x", "--fact", "received_date=2026-13-45"], "not a valid date"),
+        (["ask", "x", "--fact", "price"], "expected NAME=VALUE"),
+        (["ask", "x", "--today", "yesterday"], "--today"),
+        (["ask", "x", "--scenario", "seven_day"], "did you mean 'seven_day_return'"),
+        (["ask", "x", "--lang", "fr"], "invalid choice"),
+        (["ask", "x", "--kb", "/no/such/folder"], "not a directory"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args, message):
+    result = run_cli(*args)
+    assert result.returncode == 2
+    err = result.stderr.decode()
+    assert message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert result.stdout == b""
+
+
+def test_weird_arguments_never_crash():
+    for question in ["\x07\x1b[31m", "😀" * 1000, "a\udcffb", "假货" * 20_000, "${{7*7}}", "' OR 1=1 --"]:
+        result = run_cli("ask", "--json", question)
+        assert result.returncode in (0, 2), result.stderr
+        assert b"Traceback" not in result.stderr
+        if result.returncode == 0:
+            json.loads(result.stdout)
+
+
+def test_broken_knowledge_base_exits_3_naming_file_and_line(tmp_path):
+    import shutil
+
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb)
+    path = kb / "scenarios" / "want_return.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("role: buyer", "role: buyer\nrol: seller"), encoding="utf-8")
+    result = run_cli("ask", "--kb", str(kb), "x")
+    assert result.returncode == 3
+    err = result.stderr.decode()
+    assert "scenarios/want_return.yaml:3: unknown field 'rol' (did you mean 'role'?)" in err
+    assert "Traceback" not in err
+
+
+def test_version_and_help():
+    version = run_cli("--version")
+    assert version.returncode == 0 and version.stdout.decode().startswith("weiquan ")
+    helped = run_cli("ask", "--help")
+    assert helped.returncode == 0 and b"--scenario" in helped.stdout
+
+
+def test_kb_eval_prints_accuracy():
+    result = run_cli("kb", "eval", "data/eval/dev.jsonl")
+    assert result.returncode == 0
+    text = result.stdout.decode()
+    assert "top-1 accuracy (in scope)" in text and "out-of-scope rejection" in text and "most confused" in text
+
+
+def test_kb_eval_rejects_a_bad_file(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"q": "x", "expected": "no_such_scenario"}\n', encoding="utf-8")
+    result = run_cli("kb", "eval", str(bad))
+    assert result.returncode == 2
+    assert f"{bad}:1: unknown scenario 'no_such_scenario'" in result.stderr.decode()
+
+
+def test_nothing_is_written_outside_weiquan_home(tmp_path):
+    home = tmp_path / "home"
+    result = run_cli("ask", "--json", "不喜欢了能退吗", env={"WEIQUAN_HOME": str(home), "TMPDIR": str(tmp_path / "tmp")})
+    assert result.returncode == 0
+    assert list(home.glob("cache/engine-*.pickle"))
+    assert not (tmp_path / "tmp").exists()

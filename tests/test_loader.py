@@ -1,0 +1,88 @@
+import re
+import shutil
+
+import pytest
+
+from conftest import FIXTURE_KB
+from knowledge_base.loader import KnowledgeBaseError, load
+
+
+@pytest.fixture
+def kb_copy(tmp_path):
+    target = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, target)
+    return target
+
+
+def problems_of(root):
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load(root)
+    return [str(p) for p in caught.value.problems]
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_fixture_loads(kb_copy):
+    kb = load(kb_copy)
+    assert sorted(kb.scenarios) == ["parcel_lost", "want_return"]
+    assert kb.scenarios["want_return"].title.get("en") == "Want to return"
+
+
+def test_every_problem_is_collected_with_file_and_line(kb_copy):
+    edit(kb_copy / "scenarios" / "want_return.yaml", "title: {zh: 想退货, en: Want to return}", "titel: {zh: 想退货, en: Want to return}")
+    edit(kb_copy / "scenarios" / "parcel_lost.yaml", "role: buyer", "role: shopper")
+    found = problems_of(kb_copy)
+    assert "scenarios/want_return.yaml:5: unknown field 'titel' (did you mean 'title'?)" in found
+    assert "scenarios/want_return.yaml:1: missing required field 'title'" in found
+    assert any(p.startswith("scenarios/parcel_lost.yaml:2: role:") for p in found)
+
+
+def test_invalid_yaml_names_the_line(kb_copy):
+    edit(kb_copy / "scenarios" / "parcel_lost.yaml", "summary: {zh:", "summary: {zh: [")
+    found = problems_of(kb_copy)
+    assert any(p.startswith("scenarios/parcel_lost.yaml:6: invalid YAML") for p in found), found
+
+
+def test_duplicate_keys_are_reported(kb_copy):
+    edit(kb_copy / "scenarios" / "parcel_lost.yaml", "role: buyer", "role: buyer\nrole: seller")
+    assert "scenarios/parcel_lost.yaml:3: duplicate key 'role'" in problems_of(kb_copy)
+
+
+def test_missing_translation_is_reported(kb_copy):
+    edit(kb_copy / "scenarios" / "parcel_lost.yaml", "summary: {zh: 包裹在运输中丢失。, en: The parcel was lost in transit.}", "summary: {zh: 包裹在运输中丢失。}")
+    assert "scenarios/parcel_lost.yaml:6: missing required field 'summary.en'" in problems_of(kb_copy)
+
+
+def test_id_must_match_file_name(kb_copy):
+    edit(kb_copy / "scenarios" / "parcel_lost.yaml", "id: parcel_lost", "id: lost_parcel")
+    assert "scenarios/parcel_lost.yaml:1: id 'lost_parcel' does not match the file name 'parcel_lost'" in problems_of(kb_copy)
+
+
+def test_unknown_fact_in_questions(kb_copy):
+    edit(kb_copy / "scenarios" / "parcel_lost.yaml", "questions: [platform, paid_date]", "questions: [platform, payd_date]")
+    assert "scenarios/parcel_lost.yaml:4: questions: unknown fact 'payd_date' (did you mean 'paid_date'?)" in problems_of(kb_copy)
+
+
+def test_missing_files_are_reported(kb_copy):
+    (kb_copy / "dict" / "stopwords.txt").unlink()
+    (kb_copy / "facts.yaml").unlink()
+    found = problems_of(kb_copy)
+    assert "dict/stopwords.txt:1: file is missing" in found and "facts.yaml:1: file is missing" in found
+
+
+def test_yaml_is_data_not_code(kb_copy):
+    edit(kb_copy / "scenarios" / "parcel_lost.yaml", "role: buyer", "role: !!python/object/apply:os.system ['echo pwned']")
+    found = problems_of(kb_copy)
+    assert any("invalid YAML" in p and "parcel_lost.yaml:2" in p for p in found), found
+
+
+def test_engine_never_evaluates_file_text():
+    import pathlib
+
+    for path in pathlib.Path(__file__).resolve().parent.parent.glob("*/*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"yaml\.load\(|(?<![\w.])(eval|exec)\(", text), path

@@ -1,0 +1,40 @@
+"""The wheel carries the knowledge base, so a non-editable install works from any directory."""
+import subprocess
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_ships_exactly_the_tracked_data_files(tmp_path):
+    from hatchling.builders.wheel import WheelBuilder
+
+    wheel = Path(next(iter(WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"]))))
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {n.removeprefix("knowledge_base/") for n in archive.namelist() if n.startswith("knowledge_base/data/")}
+        names = set(archive.namelist())
+    tracked = set(subprocess.run(["git", "ls-files", "data/"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split())
+    assert shipped == tracked
+    assert {"assistant/cli.py", "knowledge_base/loader.py"} <= names
+
+
+def test_engine_modules_never_import_textual():
+    import sys
+
+    code = "import sys, assistant.cli, assistant.engine, assistant.reply, assistant.render, knowledge_base.loader; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_a_cached_engine_loads_without_pydantic_or_yaml(weiquan_home):
+    import sys
+
+    from assistant.engine import load_engine
+
+    load_engine(ROOT / "data")  # make sure the cache exists
+    code = (
+        "import sys; from assistant.engine import load_engine; load_engine();"
+        "print(sorted(m for m in ('pydantic', 'yaml', 'textual') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
