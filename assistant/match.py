@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
@@ -30,9 +30,9 @@ MAX_QUERY_CHARS = 2000  # beyond this a question is a document; the start decide
 # Logistic calibration: p(answer is right) = σ(W·[raw, gap to the runner-up scenario, lead over out-of-scope,
 # share of the question's words the knowledge base knows] + BIAS).
 # Fitted on data/eval/dev.jsonl by scripts/calibrate.py, which prints these lines; refit after large KB changes.
-CAL_WEIGHTS = (3.174, 3.853, 6.427, 1.230)
-CAL_BIAS = -2.451
-THRESHOLD = 0.53  # below this calibrated score the question is out of scope
+CAL_WEIGHTS = (3.110, 3.797, 6.696, 1.150)
+CAL_BIAS = -2.358
+THRESHOLD = 0.54  # below this calibrated score the question is out of scope
 TIE_GAP = 0.03  # a runner-up scenario this close (raw) is offered as a second candidate
 
 
@@ -40,14 +40,14 @@ TIE_GAP = 0.03  # a runner-up scenario this close (raw) is offered as a second c
 class Index:
     classes: list[str]
     vocabulary: Vocabulary
-    term_freqs: list[dict[str, int]]
-    doc_lengths: list[int]
     idf: dict[str, float]
-    codes: dict[str, int]  # token → its number, for token-level fuzzy matching
     unknown_idf: float
+    # term → [(class, its BM25 contribution)], computed once here so a question costs one lookup per term
+    postings: dict[str, list[tuple[int, float]]]
+    codes: dict[str, int]  # token → its number, for token-level fuzzy matching
     examples: list[str]  # each example as its tokens' codes (see _encode)
     example_class: list[int]
-    class_examples: list[list[int]] = field(default_factory=list)
+    example_postings: dict[str, list[int]]  # token → the examples that contain it
 
 
 @dataclass(frozen=True)
@@ -116,22 +116,28 @@ def build_index(kb) -> Index:
     for counts in term_freqs:
         df.update(counts.keys())
     idf = {term: math.log(1 + (n - d + 0.5) / (d + 0.5)) for term, d in df.items()}
-    codes = {term: index for index, term in enumerate(df)}
-    examples = [_encode(tokens, codes) for tokens in examples]
-    class_examples: list[list[int]] = [[] for _ in classes]
-    for i, c in enumerate(example_class):
-        class_examples[c].append(i)
+    lengths = [sum(counts.values()) for counts in term_freqs]
+    average = sum(lengths) / n
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for c, counts in enumerate(term_freqs):
+        norm = K1 * (1 - B + B * lengths[c] / average)
+        for term, tf in counts.items():
+            postings.setdefault(term, []).append((c, idf[term] * tf * (K1 + 1) / (tf + norm)))
+    codes = {term: number for number, term in enumerate(df)}
+    example_postings: dict[str, list[int]] = {}
+    for number, tokens in enumerate(examples):
+        for token in set(tokens):
+            example_postings.setdefault(token, []).append(number)
     return Index(
         classes=classes,
         vocabulary=vocabulary,
-        term_freqs=term_freqs,
-        doc_lengths=[sum(c.values()) for c in term_freqs],
         idf=idf,
-        codes=codes,
         unknown_idf=math.log(1 + (n + 0.5) / 0.5),
-        examples=examples,
+        postings=postings,
+        codes=codes,
+        examples=[_encode(tokens, codes) for tokens in examples],
         example_class=example_class,
-        class_examples=class_examples,
+        example_postings=example_postings,
     )
 
 
@@ -176,7 +182,6 @@ class Matcher:
     def __init__(self, index: Index):
         self.index = index
         self.tokenizer = Tokenizer(index.vocabulary)
-        self._avg_length = sum(index.doc_lengths) / len(index.doc_lengths)
 
     def tokens(self, question: str) -> list[str]:
         return features(self.tokenizer, normalise(question[:MAX_QUERY_CHARS]))
@@ -189,26 +194,29 @@ class Matcher:
             return [0.0] * n
         bm25 = [0.0] * n
         ceiling = 0.0
-        for term in set(tokens):  # each distinct term once: repeating a word does not make it weigh more
-            idf = index.idf.get(term, index.unknown_idf)
-            ceiling += idf * (K1 + 1)
-            if term not in index.idf:
-                continue
-            for c, freqs in enumerate(index.term_freqs):
-                tf = freqs.get(term)
-                if tf:
-                    norm = K1 * (1 - B + B * index.doc_lengths[c] / self._avg_length)
-                    bm25[c] += idf * tf * (K1 + 1) / (tf + norm)
-        coverage = [s / ceiling for s in bm25]
-        shortlist = set(sorted(range(n), key=lambda c: -coverage[c])[:FUZZY_CANDIDATES])
-        shortlist.add(n - 1)  # out of scope always competes
+        terms = set(tokens)  # each distinct term once: repeating a word does not make it weigh more
+        for term in terms:
+            ceiling += index.idf.get(term, index.unknown_idf) * (K1 + 1)
+            for c, weight in index.postings.get(term, ()):
+                bm25[c] += weight
+        coverage = [score / ceiling for score in bm25]
+        # Fuzzy similarity only where it can change the outcome: the best few scenarios by BM25 (and out of
+        # scope), and only their examples that share at least one token with the question.
+        shortlist = {c for c in sorted(range(n), key=coverage.__getitem__)[-FUZZY_CANDIDATES:] if coverage[c]}
+        if coverage[n - 1]:
+            shortlist.add(n - 1)
+        candidates: dict[int, list[str]] = {c: [] for c in shortlist}
+        seen: set[int] = set()
+        for term in terms:
+            for number in index.example_postings.get(term, ()):
+                c = index.example_class[number]
+                if c in candidates and number not in seen:
+                    seen.add(number)
+                    candidates[c].append(index.examples[number])
         query = _encode(tokens, index.codes)
         fuzzy = [0.0] * n
-        for c in shortlist:
-            if not coverage[c]:
-                continue  # no word in common with this scenario: any similarity would be noise
-            choices = [index.examples[i] for i in index.class_examples[c]]
-            best = process.extractOne(query, choices, scorer=fuzz.token_set_ratio, processor=None, score_cutoff=0)
+        for c, choices in candidates.items():
+            best = process.extractOne(query, choices, scorer=fuzz.token_set_ratio, processor=None)
             fuzzy[c] = best[1] / 100 if best else 0.0
         return [BM25_WEIGHT * coverage[c] + (1 - BM25_WEIGHT) * fuzzy[c] for c in range(n)]
 
