@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from .files import DICT_FILES, fingerprint
 from .model import KnowledgeBase, KnowledgeBaseError, Problem  # noqa: F401  (re-exported)
-from .schema import FactCatalogue, FactDefinition, OutOfScope, Scenario
+from .schema import FactCatalogue, FactDefinition, OutOfScope, ParameterFile, Scenario
 
 try:  # libyaml's parser is several times faster; both are safe loaders
     _SafeLoader: type = yaml.CSafeLoader
@@ -166,6 +166,7 @@ def load(root: Path | str) -> KnowledgeBase:
 
     catalogue = read("facts.yaml", FactCatalogue)
     out_of_scope = read("out_of_scope.yaml", OutOfScope)
+    parameter_file = read("parameters.yaml", ParameterFile)
 
     scenarios: dict[str, Scenario] = {}
     scenario_dir = root / "scenarios"
@@ -186,17 +187,17 @@ def load(root: Path | str) -> KnowledgeBase:
         scenarios[scenario.id] = scenario
 
     facts = catalogue.facts if catalogue else {}
+    parameters = parameter_file.parameters if parameter_file else {}
+    bases = parameter_file.compensation if parameter_file else {}
     for sid, scenario in scenarios.items():
         rel = f"scenarios/{sid}.yaml"
-        for index, name in enumerate(scenario.questions):
-            if name not in facts and name not in scenario.facts:
-                known = list(facts) + list(scenario.facts)
-                line = all_lines[rel].get(("questions", index), 1)
-                problems.append(Problem(rel, line, f"questions: unknown fact {name!r}{_did_you_mean(name, known)}"))
-        for name in scenario.facts:
-            if name in facts:
-                line = all_lines[rel].get(("facts", name), 1)
-                problems.append(Problem(rel, line, f"facts: {name!r} is a standard fact and cannot be redefined"))
+        problems.extend(check_references(scenario, rel, all_lines[rel], facts, parameters, bases))
+    for name, basis in bases.items():
+        if basis.amount_fact and basis.amount_fact not in facts and not any(
+            basis.amount_fact in s.facts for s in scenarios.values()
+        ):
+            line = all_lines.get("parameters.yaml", {}).get(("compensation", name, "amount_fact"), 1)
+            problems.append(Problem("parameters.yaml", line, f"compensation {name!r}: unknown fact {basis.amount_fact!r}"))
 
     dictionaries = {}
     for rel in DICT_FILES:
@@ -212,6 +213,8 @@ def load(root: Path | str) -> KnowledgeBase:
         root=root,
         scenarios=scenarios,
         facts=facts,
+        parameters=parameters,
+        compensation=bases,
         out_of_scope=out_of_scope,
         fingerprint=fingerprint(root),
         lines=all_lines,
@@ -237,3 +240,88 @@ def _read_dictionaries(root: Path, problems: list[Problem]) -> dict:
         "synonyms": synonyms,
         "stopwords": set(_read_word_list(root / "dict/stopwords.txt")),
     }
+
+
+# ---------------------------------------------------------------- references inside a scenario
+
+
+def check_references(scenario: Scenario, rel: str, lines: dict[tuple, int], facts, parameters, bases) -> list[Problem]:
+    """Every name a scenario uses must exist: facts, parameters, outcomes, compensation bases; conditions
+    must be in the rule language; tests must use real facts with valid values."""
+    from .conditions import ConditionError, parse
+
+    problems: list[Problem] = []
+    known_facts = {**facts, **scenario.facts}
+    asked = {q.fact for q in scenario.questions}
+
+    def at(*path) -> int:
+        return _nearest_line(lines, path)
+
+    for index, question in enumerate(scenario.questions):
+        if question.fact not in known_facts:
+            hint = _did_you_mean(question.fact, known_facts)
+            problems.append(Problem(rel, at("questions", index), f"questions: unknown fact {question.fact!r}{hint}"))
+    for name in scenario.facts:
+        if name in facts:
+            problems.append(Problem(rel, at("facts", name), f"facts: {name!r} is a standard fact and cannot be redefined"))
+
+    def check_condition(text: str | None, path: tuple) -> None:
+        if text is None:
+            return
+        try:
+            condition = parse(text)
+        except ConditionError as exc:
+            problems.append(Problem(rel, at(*path), str(exc)))
+            return
+        for name in sorted(condition.names):
+            if name in parameters:
+                continue
+            if name not in known_facts:
+                hint = _did_you_mean(name, list(known_facts) + list(parameters))
+                problems.append(Problem(rel, at(*path), f"condition uses unknown name {name!r}{hint}"))
+            elif name not in asked:
+                problems.append(Problem(rel, at(*path), f"condition uses fact {name!r}, which is not in questions"))
+
+    def check_deadline(spec, path: tuple) -> None:
+        source = known_facts.get(spec.from_)
+        if source is None or source.type != "date":
+            problems.append(Problem(rel, at(*path), f"deadline counts from {spec.from_!r}, which is not a date fact"))
+        elif spec.from_ not in asked:
+            problems.append(Problem(rel, at(*path), f"deadline uses fact {spec.from_!r}, which is not in questions"))
+        for unit in ("days", "working_days", "years", "hours"):
+            value = getattr(spec, unit)
+            if not isinstance(value, str) or value in parameters:
+                continue
+            fact = known_facts.get(value)
+            if fact is None or fact.type not in ("integer", "number"):
+                hint = _did_you_mean(value, list(parameters) + list(known_facts))
+                problems.append(Problem(rel, at(*path), f"{unit}: {value!r} is neither a parameter nor a number fact{hint}"))
+            elif value not in asked:
+                problems.append(Problem(rel, at(*path), f"{unit}: fact {value!r} is not in questions"))
+        check_condition(spec.when, path)
+
+    for index, rule in enumerate(scenario.rules):
+        check_condition(rule.when, ("rules", index, "when"))
+        for k, spec in enumerate(rule.until):
+            check_deadline(spec, ("rules", index, "until", k))
+        if rule.outcome not in scenario.outcomes:
+            hint = _did_you_mean(rule.outcome, scenario.outcomes)
+            problems.append(Problem(rel, at("rules", index, "outcome"), f"rule leads to unknown outcome {rule.outcome!r}{hint}"))
+    for name, outcome in scenario.outcomes.items():
+        for k, spec in enumerate(outcome.deadlines):
+            check_deadline(spec, ("outcomes", name, "deadlines", k))
+        if outcome.opens is not None:
+            check_deadline(outcome.opens, ("outcomes", name, "opens"))
+        for k, ref in enumerate(outcome.compensation):
+            basis = ref if isinstance(ref, str) else ref.basis
+            if basis not in bases:
+                problems.append(Problem(rel, at("outcomes", name, "compensation", k), f"unknown compensation basis {basis!r}{_did_you_mean(basis, bases)}"))
+            if not isinstance(ref, str):
+                check_condition(ref.when, ("outcomes", name, "compensation", k))
+            elif "price" not in asked and bases.get(basis) and bases[basis].multiplier is not None:
+                problems.append(Problem(rel, at("outcomes", name, "compensation", k), "compensation needs the fact 'price' in questions"))
+    for index, test in enumerate(scenario.tests):
+        for name, value in test.facts.items():
+            if name not in known_facts:
+                problems.append(Problem(rel, at("tests", index, "facts", name), f"test {test.name!r}: unknown fact {name!r}{_did_you_mean(name, known_facts)}"))
+    return problems

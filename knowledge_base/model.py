@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .schema import FactDefinition, OutOfScope, Scenario
+    from .schema import CompensationBasis, FactDefinition, OutOfScope, Parameter, Scenario
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class KnowledgeBase:
     root: Path
     scenarios: dict[str, Scenario]
     facts: dict[str, FactDefinition]
+    parameters: dict[str, Parameter]
+    compensation: dict[str, CompensationBasis]
     out_of_scope: OutOfScope
     user_words: list[str]
     synonyms: dict[str, list[str]]
@@ -49,6 +51,8 @@ class KnowledgeBase:
             root=self.root,
             scenarios={sid: view(s.model_dump()) for sid, s in self.scenarios.items()},
             facts={name: view(f.model_dump()) for name, f in self.facts.items()},
+            parameters={name: view(p.model_dump()) for name, p in self.parameters.items()},
+            compensation={name: view(b.model_dump()) for name, b in self.compensation.items()},
             out_of_scope=view(self.out_of_scope.model_dump()),
             user_words=self.user_words,
             synonyms=self.synonyms,

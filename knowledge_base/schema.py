@@ -2,8 +2,9 @@
 `weiquan kb schema` exports them as JSON Schema, so authors and the program read the same contract."""
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import Literal, Optional
+from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -112,6 +113,85 @@ class FactCatalogue(Strict):
         return facts
 
 
+Status = Literal["eligible", "not_yet", "window_passed", "not_eligible", "excluded"]
+Route = Literal["negotiation", "platform", "12315", "consumer_association", "court", "police"]
+
+
+class Question(Strict):
+    """A fact the scenario may need. With `assume`, an unknown or "not sure" answer does not hold the verdict
+    back: it is given on the condition that the fact has this value (things the person must prove)."""
+
+    fact: str
+    assume: Optional[Any] = None
+    condition: Optional[Text] = Field(None, description="how the verdict states the assumption")
+
+
+class Deadline(Strict):
+    """A period counted from a date fact: `days` (statutory: from the next day; a last day on a rest day moves
+    on, Civil Code arts. 201, 203), `working_days`, `years`, or a platform clock in `hours`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, populate_by_name=True)
+
+    from_: str = Field(alias="from", description="the date fact the period runs from")
+    days: Optional[Union[int, str]] = None
+    working_days: Optional[Union[int, str]] = None
+    years: Optional[Union[int, str]] = None
+    hours: Optional[Union[int, str]] = None
+    starts: Literal["event", "next_midnight"] = Field("event", description="for hours: when the clock starts")
+    extend: bool = Field(True, description="for days/years: a last day on a rest day moves to the next working day")
+    kind: Literal["statutory", "platform"] = "statutory"
+    label: Text
+    when: Optional[str] = Field(None, description="only when this condition holds")
+
+    @model_validator(mode="after")
+    def _one_length(self) -> "Deadline":
+        given = [n for n in ("days", "working_days", "years", "hours") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of days, working_days, years, hours")
+        return self
+
+
+class CompensationRef(Strict):
+    basis: str
+    when: Optional[str] = None
+
+
+class Outcome(Strict):
+    status: Status
+    route: Route
+    title: Text = Field(description="the verdict in one line")
+    next_action: Text
+    deadlines: list[Deadline] = Field(default_factory=list)
+    opens: Optional[Deadline] = Field(None, description="for not_yet: when the route becomes available")
+    compensation: list[Union[str, CompensationRef]] = Field(default_factory=list)
+    still_possible: list[Text] = Field(default_factory=list)
+    evidence: Optional[list[Text]] = Field(None, description="defaults to the scenario's evidence")
+
+
+class Rule(Strict):
+    """First matching rule wins. `until` makes the rule hold only up to the latest of those deadlines."""
+
+    when: Optional[str] = None
+    until: list[Deadline] = Field(default_factory=list)
+    outcome: str
+
+
+class Expect(Strict):
+    status: Optional[Status] = Field(None, description="null: no verdict yet")
+    deadline: Optional[dt.date] = None
+    opens: Optional[dt.date] = None
+    amount: Optional[float] = None
+    estimated: Optional[bool] = None
+    missing: Optional[list[str]] = None
+
+
+class ScenarioTest(Strict):
+    name: str
+    today: dt.date
+    facts: dict[str, Any] = Field(default_factory=dict)
+    expect: Expect
+
+
 class Scenario(Strict):
     """One after-sale situation: how people ask about it, what to do, and what decides eligibility."""
 
@@ -126,8 +206,52 @@ class Scenario(Strict):
     sources: list[Source] = Field(min_length=1)
     keywords: TextLists
     examples: TextLists
-    questions: list[str] = Field(default_factory=list, description="facts the scenario's rules need, in asking order")
+    questions: list[Union[str, Question]] = Field(default_factory=list, description="facts the rules may need, in asking order")
     facts: dict[str, FactDefinition] = Field(default_factory=dict, description="facts of this scenario's own")
+    rules: list[Rule] = Field(default_factory=list)
+    outcomes: dict[str, Outcome] = Field(default_factory=dict)
+    tests: list[ScenarioTest] = Field(default_factory=list)
+
+    @field_validator("questions")
+    @classmethod
+    def _questions_as_models(cls, items: list) -> list:
+        return [Question(fact=q) if isinstance(q, str) else q for q in items]
+
+
+class Parameter(Strict):
+    """A number the rules use, with when it took effect and where it comes from."""
+
+    value: float
+    unit: str
+    effective: dt.date
+    source: Source
+
+
+class CompensationBasis(Strict):
+    """Money beyond the refund: price × multiplier, raised to `minimum`, capped at `cap`; or a stated amount."""
+
+    label: Text
+    multiplier: Optional[float] = None
+    minimum: Optional[float] = None
+    cap: Optional[float] = None
+    amount_fact: Optional[str] = Field(None, description="a fact holding the amount (e.g. what the seller promised)")
+    form: Literal["cash", "points"] = "cash"
+    route: Route
+    effective: dt.date
+    source: Source
+
+    @model_validator(mode="after")
+    def _formula(self) -> "CompensationBasis":
+        if (self.multiplier is None) == (self.amount_fact is None):
+            raise ValueError("give either multiplier or amount_fact")
+        return self
+
+
+class ParameterFile(Strict):
+    """data/parameters.yaml: platform and statutory numbers, each once, with effective date and source."""
+
+    parameters: dict[str, Parameter]
+    compensation: dict[str, CompensationBasis]
 
 
 class OutOfScope(Strict):

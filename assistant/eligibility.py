@@ -1,0 +1,236 @@
+"""A scenario's rules + the facts + today → a verdict: status, route, deadlines, compensation.
+
+Nothing here knows a number or a platform: every period, multiplier, cap and condition comes from the
+knowledge base (scenario files and parameters.yaml). The code only counts days and applies formulas.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from knowledge_base.conditions import Environment, Unknown, parse
+
+from .calendar import WorkCalendar
+
+_parse = lru_cache(maxsize=None)(parse)
+
+
+class NeedFacts(Exception):
+    """Evaluation cannot go on without these facts."""
+
+    def __init__(self, facts):
+        self.facts = list(facts)
+        super().__init__(", ".join(self.facts))
+
+
+@dataclass(frozen=True)
+class DeadlineResult:
+    label: Any  # Text
+    kind: str  # statutory | platform
+    date: dt.date  # the last day to act
+    count: str  # calendar | working
+    estimated: bool
+    clock: str | None = None  # for hour windows: "24:00" or "event" (same time of day as the event)
+
+
+@dataclass(frozen=True)
+class BasisResult:
+    id: str
+    label: Any  # Text
+    amount: float
+    form: str
+    route: str
+    confidence: str
+
+
+@dataclass(frozen=True)
+class Alternative:
+    fact: str
+    value: Any
+    status: str
+    title: Any  # Text
+
+
+@dataclass
+class Verdict:
+    status: str
+    outcome_id: str
+    outcome: Any  # Outcome
+    deadlines: list[DeadlineResult] = field(default_factory=list)
+    opens: DeadlineResult | None = None
+    bases: list[BasisResult] = field(default_factory=list)
+    assumed: list[Any] = field(default_factory=list)  # Questions whose value was assumed
+    alternatives: list[Alternative] = field(default_factory=list)
+
+    @property
+    def deadline(self) -> DeadlineResult | None:
+        """Where a platform clock and a statutory period differ, the later one counts."""
+        return max(self.deadlines, key=lambda d: d.date) if self.deadlines else None
+
+    @property
+    def compensation(self) -> BasisResult | None:
+        return max(self.bases, key=lambda b: b.amount) if self.bases else None
+
+
+@dataclass
+class Evaluation:
+    verdict: Verdict | None
+    missing: list[str]  # facts still needed (blocking first), or assumed ones the verdict depends on
+
+
+class Evaluator:
+    def __init__(self, kb, calendar: WorkCalendar | None = None):
+        self.kb = kb
+        self.calendar = calendar or WorkCalendar(kb.root / "holidays")
+        self.parameters = {name: _number(p.value) for name, p in kb.parameters.items()}
+
+    def evaluate(self, scenario, facts: dict[str, Any], today: dt.date, unsure: frozenset[str] = frozenset()) -> Evaluation:
+        values = {k: v for k, v in facts.items() if k not in unsure}
+        assumed = []
+        for question in scenario.questions:
+            if question.assume is not None and question.fact not in values:
+                values[question.fact] = question.assume
+                assumed.append(question)
+        unknown_questions = [q.fact for q in scenario.questions if q.fact not in values]
+        try:
+            verdict = self._decide(scenario, values, today)
+        except NeedFacts as need:
+            blocking = [f for f in need.facts if f in unknown_questions] or need.facts
+            rest = [f for f in unknown_questions if f not in blocking]
+            return Evaluation(None, blocking + rest + [q.fact for q in assumed])
+        if verdict is None:
+            return Evaluation(None, unknown_questions)
+        verdict.assumed = assumed
+        verdict.alternatives = self._alternatives(scenario, values, today, assumed, verdict.status)
+        return Evaluation(verdict, [q.fact for q in assumed])
+
+    # ------------------------------------------------------------------ rules
+
+    def _env(self, values: dict, today: dt.date) -> Environment:
+        return Environment(values, self.parameters, today, self.calendar.working_days_between)
+
+    def _holds(self, text: str | None, env: Environment) -> bool:
+        if text is None:
+            return True
+        value = _parse(text).evaluate(env)
+        if isinstance(value, Unknown):
+            raise NeedFacts(sorted(value.facts))
+        return bool(value)
+
+    def _decide(self, scenario, values: dict, today: dt.date) -> Verdict | None:
+        env = self._env(values, today)
+        for rule in scenario.rules:
+            if not self._holds(rule.when, env):
+                continue
+            until = self._deadlines(rule.until, env)
+            if until and today > max(d.date for d in until):
+                continue  # the period this rule grants is over: a later rule says what remains
+            outcome = scenario.outcomes[rule.outcome]
+            return Verdict(
+                status=outcome.status,
+                outcome_id=rule.outcome,
+                outcome=outcome,
+                deadlines=until + self._deadlines(outcome.deadlines, env),
+                opens=self._deadline(outcome.opens, env) if outcome.opens is not None else None,
+                bases=self._compensation(outcome.compensation, env),
+            )
+        return None
+
+    def _alternatives(self, scenario, values, today, assumed, status) -> list[Alternative]:
+        """For each assumed fact, what the verdict would be if it were otherwise ("if …, then …")."""
+        out = []
+        for question in assumed:
+            for other in self._other_values(question, scenario):
+                trial = {**values, question.fact: other}
+                try:
+                    verdict = self._decide(scenario, trial, today)
+                except NeedFacts:
+                    continue
+                if verdict is not None and verdict.status != status:
+                    out.append(Alternative(question.fact, other, verdict.status, verdict.outcome.title))
+        return out
+
+    def _other_values(self, question, scenario) -> list[Any]:
+        definition = self.kb.fact(question.fact, scenario)
+        if definition is None:
+            return []
+        if definition.type == "boolean":
+            return [not question.assume]
+        if definition.type == "enum":
+            return [c.value for c in definition.choices if c.value != question.assume]
+        return []
+
+    # ------------------------------------------------------------------ deadlines
+
+    def _deadlines(self, specs, env: Environment) -> list[DeadlineResult]:
+        return [self._deadline(spec, env) for spec in specs if self._holds(spec.when, env)]
+
+    def _length(self, value, env: Environment) -> int:
+        """A period's length: a number, a parameter, or a number fact (the listing's promised hours)."""
+        if not isinstance(value, str):
+            return int(value)
+        if value in self.parameters:
+            return int(self.parameters[value])
+        if value not in env.facts:
+            raise NeedFacts([value])
+        return int(env.facts[value])
+
+    def _deadline(self, spec, env: Environment) -> DeadlineResult:
+        if spec.from_ not in env.facts:
+            raise NeedFacts([spec.from_])
+        event: dt.date = env.facts[spec.from_]
+        cal = self.calendar
+        if spec.days is not None:
+            end = cal.statutory_end(event, self._length(spec.days, env), extend=spec.extend)
+            return DeadlineResult(spec.label, spec.kind, end, "calendar", spec.extend and cal.estimated(event, end))
+        if spec.working_days is not None:
+            end = cal.add_working_days(event, self._length(spec.working_days, env))
+            return DeadlineResult(spec.label, spec.kind, end, "working", cal.estimated(event, end))
+        if spec.years is not None:
+            end = _add_years(event, self._length(spec.years, env))
+            if spec.extend:
+                end = cal.statutory_end(end, 0)
+            return DeadlineResult(spec.label, spec.kind, end, "calendar", spec.extend and cal.estimated(end, end))
+        hours = self._length(spec.hours, env)
+        if spec.starts == "next_midnight":  # the clock ends at 24:00 of its last day
+            end = event + dt.timedelta(days=hours // 24) + (dt.timedelta(days=1) if hours % 24 else dt.timedelta())
+            return DeadlineResult(spec.label, spec.kind, end, "calendar", False, "24:00")
+        end = event + dt.timedelta(days=-(-hours // 24))
+        return DeadlineResult(spec.label, spec.kind, end, "calendar", False, "event")
+
+    # ------------------------------------------------------------------ money
+
+    def _compensation(self, refs, env: Environment) -> list[BasisResult]:
+        out = []
+        for ref in refs:
+            basis_id, when = (ref, None) if isinstance(ref, str) else (ref.basis, ref.when)
+            if not self._holds(when, env):
+                continue
+            basis = self.kb.compensation[basis_id]
+            if basis.amount_fact is not None:
+                if basis.amount_fact not in env.facts:
+                    continue  # nothing was promised, or we were not told
+                amount = float(env.facts[basis.amount_fact])
+            else:
+                if "price" not in env.facts:
+                    raise NeedFacts(["price"])
+                amount = float(env.facts["price"]) * basis.multiplier
+                if basis.minimum is not None:
+                    amount = max(amount, basis.minimum)
+                if basis.cap is not None:
+                    amount = min(amount, basis.cap)
+            out.append(BasisResult(basis_id, basis.label, round(amount, 2), basis.form, basis.route, basis.source.confidence))
+        return out
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
