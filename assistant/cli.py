@@ -96,55 +96,91 @@ def _read_lines(stream) -> Iterator[str]:
         yield decode_bytes(raw.rstrip(b"\r\n") if raw.endswith(b"\n") else raw)
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
+def _flag_facts(kb, assignments: list[str], scenario_id: str | None, today: dt.date) -> dict:
     from .facts import FactError, parse_flag
-    from .render import print_reply, reply_json
-    from .reply import build_reply
+
+    known = dict(kb.facts)
+    for scenario in kb.scenarios.values():
+        if scenario_id in (None, scenario.id):
+            known.update(scenario.facts)
+    facts = {}
+    for assignment in assignments:
+        try:
+            fact = parse_flag(decode_arg(assignment), known, today)
+        except FactError as exc:
+            raise UsageError(str(exc)) from None
+        facts[fact.name] = fact
+    return facts
+
+
+def _check_scenario(kb, scenario_id: str | None) -> None:
+    if scenario_id is not None and scenario_id not in kb.scenarios:
+        import difflib
+
+        close = difflib.get_close_matches(scenario_id, list(kb.scenarios), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise UsageError(f"--scenario: unknown scenario {scenario_id!r}{hint}")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .dialogue import Conversation
+    from .render import ask_json, print_turn
+    from .text import clean
 
     today = _today(args.today)
     engine = _load(args.kb)
     kb = engine.kb
-    if args.scenario is not None and args.scenario not in kb.scenarios:
-        import difflib
+    _check_scenario(kb, args.scenario)
+    facts = _flag_facts(kb, args.fact, args.scenario, today)
 
-        close = difflib.get_close_matches(args.scenario, list(kb.scenarios), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise UsageError(f"--scenario: unknown scenario {args.scenario!r}{hint}")
-    known_facts = dict(kb.facts)
-    for scenario in kb.scenarios.values():
-        if args.scenario in (None, scenario.id):
-            known_facts.update(scenario.facts)
-    facts = {}
-    for assignment in args.fact:
-        try:
-            fact = parse_flag(decode_arg(assignment), known_facts)
-        except FactError as exc:
-            raise UsageError(str(exc)) from None
-        facts[fact.name] = fact
-
-    def answer(question: str):
-        return build_reply(engine, question, lang=args.lang, scenario=args.scenario, facts=facts, today=today)
+    def answer(question: str) -> dict:
+        conversation = Conversation(engine, today=today, lang=args.lang, facts=facts, scenario=args.scenario)
+        turn = conversation.send(question) if question.strip() or args.scenario is None else conversation.start()
+        top = conversation.match.scenario if conversation.match else None
+        return turn, ask_json(kb, clean(question), turn, top)
 
     if args.question == "-":
         console = None if args.json else _console()
         for question in _read_lines(sys.stdin.buffer):
-            reply = answer(question)
+            turn, data = answer(question)
             if args.json:
-                sys.stdout.write(json.dumps(reply_json(kb, reply), ensure_ascii=False) + "\n")
+                sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
                 sys.stdout.flush()
             else:
-                print_reply(console, kb, reply)
+                print_turn(console, kb, turn)
                 console.print()
         return ExitCode.OK
 
     question = decode_arg(args.question or "")
     if not question.strip() and args.scenario is None:
         raise UsageError("the question is empty: ask something, or give --scenario ID")
-    reply = answer(question)
+    turn, data = answer(question)
     if args.json:
-        print(json.dumps(reply_json(kb, reply), ensure_ascii=False, indent=2))
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print_reply(_console(), kb, reply)
+        print_turn(_console(), kb, turn)
+    return ExitCode.OK
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    if not args.plain:
+        print("weiquan: the full-screen chat is not built yet; use 'weiquan chat --plain' or 'weiquan ask'", file=sys.stderr)
+        return ExitCode.PROBLEMS
+    from .dialogue import Conversation
+    from .render import chat_json
+
+    today = _today(args.today)
+    engine = _load(args.kb)
+    conversation = Conversation(engine, today=today, lang=args.lang)
+    if sys.stdin.isatty() and not args.json:
+        print(conversation.greeting().say)
+    for line in _read_lines(sys.stdin.buffer):
+        turn = conversation.send(line)
+        if args.json:
+            sys.stdout.write(json.dumps(chat_json(engine.kb, turn), ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(turn.say + "\n\n")
+        sys.stdout.flush()
     return ExitCode.OK
 
 
@@ -190,11 +226,6 @@ def cmd_kb_schema(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def cmd_chat(args: argparse.Namespace) -> int:
-    print("weiquan: the terminal chat is not built yet; use 'weiquan ask \"your question\"'", file=sys.stderr)
-    return ExitCode.PROBLEMS
-
-
 # ------------------------------------------------------------------ parser
 
 
@@ -213,7 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--kb", metavar="DIR", help="knowledge-base directory (one holding scenarios/)")
     ask.set_defaults(handler=cmd_ask)
 
-    chat = commands.add_parser("chat", help="interactive chat")
+    chat = commands.add_parser("chat", help="interactive chat (--plain: line by line on standard input/output)")
+    chat.add_argument("--plain", action="store_true", help="line-by-line chat for pipes and screen readers")
+    chat.add_argument("--json", action="store_true", help="with --plain: one JSON object per reply")
+    chat.add_argument("--lang", choices=("auto", "zh", "en"), default="auto", help="reply language (default: each message's)")
+    chat.add_argument("--today", metavar="YYYY-MM-DD", help="the date to count deadlines from")
+    chat.add_argument("--kb", metavar="DIR", help="knowledge-base directory")
     chat.set_defaults(handler=cmd_chat)
 
     kb = commands.add_parser("kb", help="knowledge-base tools").add_subparsers(dest="kb_command", metavar="KB_COMMAND", parser_class=_Parser)
@@ -237,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            return cmd_chat(args)
+            return cmd_chat(argparse.Namespace(plain=False))
         return int(args.handler(args))
     except UsageError as exc:
         print(f"weiquan: error: {exc}", file=sys.stderr)

@@ -39,10 +39,19 @@ class DeadlineResult:
 class BasisResult:
     id: str
     label: Any  # Text
-    amount: float
+    amount: float | None  # None when the price is not known
     form: str
     route: str
     confidence: str
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A fact the verdict takes as given: a rule's `assume`, or one branch of a "not sure" answer."""
+
+    fact: str
+    value: Any
+    condition: Any = None  # Text, when the scenario says how to state it
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,7 @@ class Verdict:
     deadlines: list[DeadlineResult] = field(default_factory=list)
     opens: DeadlineResult | None = None
     bases: list[BasisResult] = field(default_factory=list)
-    assumed: list[Any] = field(default_factory=list)  # Questions whose value was assumed
+    assumed: list[Assumption] = field(default_factory=list)
     alternatives: list[Alternative] = field(default_factory=list)
 
     @property
@@ -71,18 +80,22 @@ class Verdict:
 
     @property
     def compensation(self) -> BasisResult | None:
-        return max(self.bases, key=lambda b: b.amount) if self.bases else None
+        """The largest basis; none while amounts are unknown."""
+        priced = [b for b in self.bases if b.amount is not None]
+        return max(priced, key=lambda b: b.amount) if priced else None
 
 
 @dataclass
 class Evaluation:
     verdict: Verdict | None
     missing: list[str]  # facts still needed (blocking first), or assumed ones the verdict depends on
+    blocking: list[str] = field(default_factory=list)  # the facts that hold the verdict back right now
 
 
 class Evaluator:
     def __init__(self, kb, calendar: WorkCalendar | None = None):
         self.kb = kb
+        self._unsure: frozenset[str] = frozenset()
         self.calendar = calendar or WorkCalendar(kb.root / "holidays")
         self.parameters = {name: _number(p.value) for name, p in kb.parameters.items()}
 
@@ -92,20 +105,43 @@ class Evaluator:
         for question in scenario.questions:
             if question.assume is not None and question.fact not in values:
                 values[question.fact] = question.assume
-                assumed.append(question)
+                assumed.append(Assumption(question.fact, question.assume, question.condition))
         unknown_questions = [q.fact for q in scenario.questions if q.fact not in values]
+        self._unsure = unsure
         try:
             verdict = self._decide(scenario, values, today)
         except NeedFacts as need:
             blocking = [f for f in need.facts if f in unknown_questions] or need.facts
+            branched = self._branch(scenario, values, today, blocking, unsure, assumed)
+            if branched is not None:
+                return branched
             rest = [f for f in unknown_questions if f not in blocking]
-            return Evaluation(None, blocking + rest + [q.fact for q in assumed])
+            return Evaluation(None, blocking + rest + [a.fact for a in assumed], blocking)
         if verdict is None:
             return Evaluation(None, unknown_questions)
         verdict.assumed = assumed
         verdict.alternatives = self._alternatives(scenario, values, today, assumed, verdict.status)
-        return Evaluation(verdict, [q.fact for q in assumed])
+        return Evaluation(verdict, [a.fact for a in assumed])
 
+    def _branch(self, scenario, values, today, blocking, unsure, assumed) -> Evaluation | None:
+        """"Not sure" about a yes/no or a choice that decides the route: answer for each value, first one as
+        the verdict and the others as "if …, then …" alternatives, rather than stopping."""
+        if len(blocking) != 1 or blocking[0] not in unsure:
+            return None
+        fact = blocking[0]
+        options = self._values_of(fact, scenario)
+        if not options:
+            return None
+        first = options[0]
+        try:
+            verdict = self._decide(scenario, {**values, fact: first}, today)
+        except NeedFacts:
+            return None
+        if verdict is None:
+            return None
+        verdict.assumed = assumed + [Assumption(fact, first)]
+        verdict.alternatives = self._alternatives(scenario, values, today, verdict.assumed, verdict.status, every=True)
+        return Evaluation(verdict, [fact] + [a.fact for a in assumed])
     # ------------------------------------------------------------------ rules
 
     def _env(self, values: dict, today: dt.date) -> Environment:
@@ -138,34 +174,43 @@ class Evaluator:
             )
         return None
 
-    def _alternatives(self, scenario, values, today, assumed, status) -> list[Alternative]:
+    def _alternatives(self, scenario, values, today, assumed, status, every: bool = False) -> list[Alternative]:
         """For each assumed fact, what the verdict would be if it were otherwise ("if …, then …")."""
         out = []
-        for question in assumed:
-            for other in self._other_values(question, scenario):
-                trial = {**values, question.fact: other}
+        for assumption in assumed:
+            for other in self._values_of(assumption.fact, scenario):
+                if other == assumption.value:
+                    continue
                 try:
-                    verdict = self._decide(scenario, trial, today)
+                    verdict = self._decide(scenario, {**values, assumption.fact: other}, today)
                 except NeedFacts:
                     continue
-                if verdict is not None and verdict.status != status:
-                    out.append(Alternative(question.fact, other, verdict.status, verdict.outcome.title))
+                if verdict is not None and (verdict.status != status or every):
+                    out.append(Alternative(assumption.fact, other, verdict.status, verdict.outcome.title))
         return out
 
-    def _other_values(self, question, scenario) -> list[Any]:
-        definition = self.kb.fact(question.fact, scenario)
+    def _values_of(self, name: str, scenario) -> list[Any]:
+        definition = self.kb.fact(name, scenario)
         if definition is None:
             return []
         if definition.type == "boolean":
-            return [not question.assume]
+            return [True, False]
         if definition.type == "enum":
-            return [c.value for c in definition.choices if c.value != question.assume]
+            return [c.value for c in definition.choices]
         return []
 
     # ------------------------------------------------------------------ deadlines
 
     def _deadlines(self, specs, env: Environment) -> list[DeadlineResult]:
-        return [self._deadline(spec, env) for spec in specs if self._holds(spec.when, env)]
+        # A clock whose condition cannot be decided yet (Taobao's 168 hours when the platform is unknown) is
+        # left out: it can only add a period the person has not said applies.
+        out = []
+        for spec in specs:
+            if spec.when is not None and isinstance(_parse(spec.when).evaluate(env), Unknown):
+                continue
+            if self._holds(spec.when, env):
+                out.append(self._deadline(spec, env))
+        return out
 
     def _length(self, value, env: Environment) -> int:
         """A period's length: a number, a parameter, or a number fact (the listing's promised hours)."""
@@ -213,6 +258,8 @@ class Evaluator:
                 if basis.amount_fact not in env.facts:
                     continue  # nothing was promised, or we were not told
                 amount = float(env.facts[basis.amount_fact])
+            elif "price" not in env.facts and "price" in self._unsure:
+                amount = None  # the person does not know the price: the basis stands, its amount cannot
             else:
                 if "price" not in env.facts:
                     raise NeedFacts(["price"])
@@ -221,7 +268,8 @@ class Evaluator:
                     amount = max(amount, basis.minimum)
                 if basis.cap is not None:
                     amount = min(amount, basis.cap)
-            out.append(BasisResult(basis_id, basis.label, round(amount, 2), basis.form, basis.route, basis.source.confidence))
+            amount = None if amount is None else round(amount, 2)
+            out.append(BasisResult(basis_id, basis.label, amount, basis.form, basis.route, basis.source.confidence))
         return out
 
 

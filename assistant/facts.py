@@ -72,8 +72,9 @@ def parse_value(name: str, definition, raw: str) -> Any:
     raise FactError(f"{name}: unsupported fact type {kind!r}")  # pragma: no cover - schema forbids it
 
 
-def parse_flag(assignment: str, known: dict) -> Fact:
-    """Parse one `--fact NAME=VALUE`. `known` maps fact names to their definitions."""
+def parse_flag(assignment: str, known: dict, today: dt.date | None = None) -> Fact:
+    """Parse one `--fact NAME=VALUE`. `known` maps fact names to their definitions; dates after `today`
+    are refused (a deadline cannot run from an event that has not happened)."""
     if "=" not in assignment:
         raise FactError(f"--fact {assignment!r}: expected NAME=VALUE")
     name, raw = assignment.split("=", 1)
@@ -82,4 +83,7 @@ def parse_flag(assignment: str, known: dict) -> Fact:
         close = difflib.get_close_matches(name, list(known), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise FactError(f"--fact: unknown fact {name!r}{hint}")
-    return Fact(name, parse_value(name, known[name], raw), "flag")
+    value = parse_value(name, known[name], raw)
+    if today is not None and isinstance(value, dt.date) and value > today:
+        raise FactError(f"{name}: {value.isoformat()} is after today ({today.isoformat()})")
+    return Fact(name, value, "flag")

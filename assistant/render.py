@@ -1,12 +1,14 @@
-"""Replies → JSON objects (the contract) and → text for people (rich, honouring NO_COLOR)."""
+"""Turns and verdicts → JSON objects (the contracts) and → text for people (plain lines, or rich)."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from .reply import Reply
-
 if TYPE_CHECKING:
-    from knowledge_base.loader import KnowledgeBase
+    from knowledge_base.model import KnowledgeBase
+
+    from .dialogue import Turn
+    from .eligibility import Verdict
 
 _LABELS = {
     "zh": {
@@ -17,9 +19,28 @@ _LABELS = {
         "missing": "要判断你能否维权、期限和赔偿，还需要知道",
         "out_of_scope": "这个问题不在我能处理的范围内。",
         "covers": "我能帮忙的是电商平台售后纠纷：",
-        "which": "你的情况更接近哪一种？",
-        "pick": "用 --scenario 指定其中一个可以直接看对应的答复。",
+        "deadline": "截止",
+        "opens": "可以开始",
+        "left": "还剩 {n} 天",
+        "left_working": "还剩 {n} 个工作日",
+        "today": "就是今天",
+        "passed": "已过 {n} 天",
+        "calendar": "日历日",
+        "working": "工作日",
+        "clock_event": "（与事件发生时的钟点相同）",
+        "compensation": "赔偿（退款之外）",
+        "points": "（以积分支付）",
+        "no_price": "按下列标准计算（告诉我实付金额就能算出具体数额）",
+        "yes": "是",
+        "no": "否",
+        "next": "下一步",
+        "assuming": "前提",
+        "if_not": "如果{fact}为“{value}”：{title}",
+        "still": "仍然可以",
+        "estimated": "⚠ 期限跨越尚未公布官方放假安排的年份，按周末估算，请以官方通知为准。",
+        "status": {"eligible": "✅ 可以", "not_yet": "⏳ 还不能", "window_passed": "⌛ 期限已过", "not_eligible": "✖ 不符合", "excluded": "⛔ 不适用"},
         "confidence": {"P": "法条/平台规则原文", "P*": "平台规则（第三方副本）", "S": "二手资料", "SEED": "仅见原始资料", "C": "说法有冲突"},
+        "route": {"negotiation": "与对方协商", "platform": "平台", "12315": "12315/市场监管", "consumer_association": "消费者协会", "court": "法院", "police": "公安"},
     },
     "en": {
         "steps": "What to do now",
@@ -29,18 +50,46 @@ _LABELS = {
         "missing": "To tell you whether you qualify, by when and for how much, I still need",
         "out_of_scope": "That question is outside what I can help with.",
         "covers": "I help with after-sale disputes on Chinese e-commerce platforms:",
-        "which": "Which of these is closer to your situation?",
-        "pick": "Use --scenario with one of them to see its answer directly.",
+        "deadline": "Deadline",
+        "opens": "Opens",
+        "left": "{n} days left",
+        "left_working": "{n} working days left",
+        "today": "that is today",
+        "passed": "{n} days ago",
+        "calendar": "calendar days",
+        "working": "working days",
+        "clock_event": " (at the same time of day as the event)",
+        "compensation": "Compensation (beyond the refund)",
+        "points": " (paid as points)",
+        "no_price": "by the bases below (tell me the price paid for the exact amount)",
+        "yes": "yes",
+        "no": "no",
+        "next": "Next",
+        "assuming": "Assuming",
+        "if_not": "If {fact} is \"{value}\": {title}",
+        "still": "Still possible",
+        "estimated": "⚠ The period runs into a year whose official holiday schedule is not known yet; weekends only were counted — check the official notice.",
+        "status": {"eligible": "✅ Yes", "not_yet": "⏳ Not yet", "window_passed": "⌛ Window passed", "not_eligible": "✖ Not eligible", "excluded": "⛔ Excluded"},
         "confidence": {"P": "primary text", "P*": "platform rule (copy)", "S": "secondary source", "SEED": "seed pages only", "C": "sources conflict"},
+        "route": {"negotiation": "negotiation", "platform": "platform", "12315": "12315 / market regulator", "consumer_association": "consumers' association", "court": "court", "police": "police"},
     },
 }
 
 
-def answer_json(kb: "KnowledgeBase", reply: Reply) -> dict[str, Any] | None:
-    if reply.scenario is None:
+def labels(lang: str) -> dict:
+    return _LABELS[lang]
+
+
+def say_out_of_scope(kb: "KnowledgeBase", lang: str) -> str:
+    text = _LABELS[lang]
+    separator = "；" if lang == "zh" else "; "
+    return f"{text['out_of_scope']} {text['covers']} " + separator.join(s.title.get(lang) for s in kb.scenarios.values())
+
+
+def answer_json(kb: "KnowledgeBase", scenario_id: str | None, lang: str) -> dict[str, Any] | None:
+    if scenario_id is None:
         return None
-    scenario = kb.scenarios[reply.scenario]
-    lang = reply.lang
+    scenario = kb.scenarios[scenario_id]
     return {
         "title": scenario.title.get(lang),
         "summary": scenario.summary.get(lang),
@@ -48,42 +97,188 @@ def answer_json(kb: "KnowledgeBase", reply: Reply) -> dict[str, Any] | None:
         "evidence": [item.get(lang) for item in scenario.evidence],
         "escalation": [item.get(lang) for item in scenario.escalation],
         "sources": [
-            {"title": s.title.get(lang), "ref": s.ref, "url": s.url, "confidence": s.confidence}
-            for s in scenario.sources
+            {"title": s.title.get(lang), "ref": s.ref, "url": s.url, "confidence": s.confidence} for s in scenario.sources
         ],
     }
 
 
-def say(kb: "KnowledgeBase", reply: Reply) -> str:
-    """The one sentence a person reads first."""
-    labels = _LABELS[reply.lang]
-    if reply.error:
-        return reply.error
-    if reply.scenario is None:
-        separator = "；" if reply.lang == "zh" else "; "
-        covered = separator.join(s.title.get(reply.lang) for s in kb.scenarios.values())
-        return f"{labels['out_of_scope']} {labels['covers']} {covered}"
-    if reply.ambiguous:
-        options = " / ".join(kb.scenarios[c.id].title.get(reply.lang) for c in reply.candidates)
-        return f"{labels['which']} {options}"
-    return kb.scenarios[reply.scenario].title.get(reply.lang)
+# ------------------------------------------------------------------ verdicts
 
 
-def reply_json(kb: "KnowledgeBase", reply: Reply) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "query": reply.query,
-        "scenario": reply.scenario,
-        "score": round(reply.score, 4),
-        "candidates": [{"id": c.id, "score": round(c.score, 4)} for c in reply.candidates],
-        "lang": reply.lang,
-        "say": say(kb, reply),
-        "answer": answer_json(kb, reply),
-        "facts": {name: fact.as_json() for name, fact in reply.facts.items()},
-        "missing_facts": reply.missing_facts,
-        "verdict": reply.verdict,
+def _deadline_json(result, lang: str) -> dict:
+    return {
+        "label": result.label.get(lang),
+        "date": result.date.isoformat(),
+        "count": result.count,
+        "kind": result.kind,
+        "estimated": result.estimated,
+        "clock": result.clock,
     }
-    if reply.error:
-        data["error"] = reply.error
+
+
+def verdict_json(kb: "KnowledgeBase", scenario, verdict: "Verdict | None", lang: str) -> dict | None:
+    if verdict is None:
+        return None
+    outcome = verdict.outcome
+    chosen = verdict.deadline
+    best = verdict.compensation
+    evidence = outcome.evidence or scenario.evidence
+    return {
+        "status": verdict.status,
+        "route": outcome.route,
+        "deadline": chosen.date.isoformat() if chosen else None,
+        "deadline_count": chosen.count if chosen else None,
+        "deadline_estimated": bool(chosen and chosen.estimated),
+        "opens": verdict.opens.date.isoformat() if verdict.opens else None,
+        "compensation": (
+            {"amount": best.amount, "currency": "CNY", "basis": best.id, "label": best.label.get(lang), "form": best.form}
+            if best
+            else None
+        ),
+        "evidence": [item.get(lang) for item in evidence],
+        "next_action": outcome.next_action.get(lang),
+        "escalation": [item.get(lang) for item in scenario.escalation],
+        "title": outcome.title.get(lang),
+        "deadlines": [_deadline_json(d, lang) for d in verdict.deadlines],
+        "opens_detail": _deadline_json(verdict.opens, lang) if verdict.opens else None,
+        "compensation_bases": [
+            {"basis": b.id, "label": b.label.get(lang), "amount": b.amount, "currency": "CNY", "form": b.form,
+             "route": b.route, "confidence": b.confidence}
+            for b in verdict.bases
+        ],
+        "still_possible": [item.get(lang) for item in outcome.still_possible],
+        "assumptions": [
+            {"fact": a.fact, "value": a.value, "text": a.condition.get(lang) if a.condition else None} for a in verdict.assumed
+        ],
+        "alternatives": [
+            {"fact": a.fact, "value": a.value, "status": a.status, "title": a.title.get(lang)} for a in verdict.alternatives
+        ],
+    }
+
+
+def value_label(definition, value: Any, lang: str) -> str:
+    """A fact's value as a person reads it: 是/否, a choice's label, a date."""
+    if isinstance(value, bool):
+        return _LABELS[lang]["yes" if value else "no"]
+    if definition is not None and definition.choices:
+        for choice in definition.choices:
+            if choice.value == value:
+                return choice.label.get(lang)
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _countdown(day: dt.date, today: dt.date, count: str, lang: str, calendar=None) -> str:
+    text = _LABELS[lang]
+    days = (day - today).days
+    if days < 0:
+        return text["passed"].format(n=-days)
+    if days == 0:
+        return text["today"]
+    if count == "working" and calendar is not None:
+        return text["left_working"].format(n=calendar.working_days_between(today, day))
+    return text["left"].format(n=days)
+
+
+def _when(result, lang: str) -> str:
+    text = _LABELS[lang]
+    clock = " 24:00" if result.clock == "24:00" else (text["clock_event"] if result.clock == "event" else "")
+    return f"{result.date.isoformat()}{clock}"
+
+
+def verdict_lines(kb: "KnowledgeBase", scenario, verdict: "Verdict", lang: str, today: dt.date, calendar=None) -> list[str]:
+    """The verdict as plain lines, in the order a person needs them."""
+    text = _LABELS[lang]
+    outcome = verdict.outcome
+    lines = [f"{text['status'][verdict.status]} — {outcome.title.get(lang)}"]
+    chosen = verdict.deadline
+    if chosen:
+        lines.append(f"{text['deadline']}: {_when(chosen, lang)} ({_countdown(chosen.date, today, chosen.count, lang, calendar)}, {text[chosen.count]})")
+        if len(verdict.deadlines) > 1:
+            lines += [f"  · {d.label.get(lang)}: {_when(d, lang)}" for d in verdict.deadlines]
+        else:
+            lines.append(f"  · {chosen.label.get(lang)}")
+    if verdict.opens:
+        lines.append(f"{text['opens']}: {_when(verdict.opens, lang)} ({verdict.opens.label.get(lang)})")
+    if verdict.bases:
+        best = verdict.compensation
+        if best is not None:
+            points = text["points"] if best.form == "points" else ""
+            lines.append(f"{text['compensation']}: ¥{best.amount:g}{points}")
+        else:
+            lines.append(f"{text['compensation']}: {text['no_price']}")
+        for basis in verdict.bases:
+            amount = f"¥{basis.amount:g}" if basis.amount is not None else "¥?"
+            lines.append(f"  · {amount} — {basis.label.get(lang)} [{text['route'][basis.route]}; {text['confidence'][basis.confidence]}]")
+    lines.append(f"{text['next']}: {outcome.next_action.get(lang)}")
+    for assumption in verdict.assumed:
+        if assumption.condition:
+            lines.append(f"{text['assuming']}: {assumption.condition.get(lang)}")
+        else:
+            definition = kb.fact(assumption.fact, scenario)
+            label = definition.label.get(lang) if definition else assumption.fact
+            lines.append(f"{text['assuming']}: {label} = {value_label(definition, assumption.value, lang)}")
+    for alternative in verdict.alternatives:
+        definition = kb.fact(alternative.fact, scenario)
+        fact = definition.label.get(lang) if definition else alternative.fact
+        lines.append(text["if_not"].format(fact=fact, value=value_label(definition, alternative.value, lang), title=alternative.title.get(lang)))
+    if outcome.still_possible:
+        lines.append(f"{text['still']}:")
+        lines += [f"  · {item.get(lang)}" for item in outcome.still_possible]
+    if any(d.estimated for d in verdict.deadlines):
+        lines.append(text["estimated"])
+    return lines
+
+
+def verdict_text(kb, scenario, verdict, lang: str, today: dt.date, calendar=None) -> str:
+    return "\n".join(verdict_lines(kb, scenario, verdict, lang, today, calendar))
+
+
+# ------------------------------------------------------------------ turns
+
+
+def facts_json(facts: dict) -> dict:
+    return {name: fact.as_json() for name, fact in facts.items()}
+
+
+def ask_json(kb: "KnowledgeBase", query: str, turn: "Turn", top: str | None) -> dict[str, Any]:
+    """`weiquan ask --json`: the contract of DESIGN.md (plus `say`, `asking` and `choices`)."""
+    scenario_id = turn.scenario or top
+    scenario = kb.scenarios.get(scenario_id) if scenario_id else None
+    data: dict[str, Any] = {
+        "query": query,
+        "scenario": scenario_id,
+        "score": round(turn.score, 4),
+        "candidates": [{"id": c.id, "score": round(c.score, 4)} for c in turn.candidates],
+        "lang": turn.lang,
+        "say": turn.say,
+        "answer": answer_json(kb, scenario_id, turn.lang),
+        "facts": facts_json(turn.facts),
+        "missing_facts": turn.missing_facts,
+        "verdict": verdict_json(kb, scenario, turn.verdict, turn.lang) if scenario else None,
+        "asking": turn.asking,
+        "choices": turn.choices,
+    }
+    if turn.error:
+        data["error"] = turn.error
+    return data
+
+
+def chat_json(kb: "KnowledgeBase", turn: "Turn") -> dict[str, Any]:
+    """`weiquan chat --plain --json`: one object per reply."""
+    scenario = kb.scenarios.get(turn.scenario) if turn.scenario else None
+    data = {
+        "say": turn.say,
+        "scenario": turn.scenario,
+        "asking": turn.asking,
+        "choices": turn.choices,
+        "facts": facts_json(turn.facts),
+        "verdict": verdict_json(kb, scenario, turn.verdict, turn.lang) if scenario else None,
+        "lang": turn.lang,
+        "missing_facts": turn.missing_facts,
+        "candidates": [{"id": c.id, "score": round(c.score, 4)} for c in turn.candidates],
+    }
+    if turn.error:
+        data["error"] = turn.error
     return data
 
 
@@ -93,43 +288,36 @@ def fact_label(kb: "KnowledgeBase", name: str, lang: str, scenario_id: str | Non
     return definition.label.get(lang) if definition else name
 
 
-def print_reply(console, kb: "KnowledgeBase", reply: Reply) -> None:
-    """Human-readable answer on a rich Console."""
+def print_turn(console, kb: "KnowledgeBase", turn: "Turn", *, full: bool = True) -> None:
+    """Human-readable answer on a rich Console: the reply, and for `ask` the scenario's guidance."""
     from rich.markup import escape
 
-    labels = _LABELS[reply.lang]
-    if reply.error:
-        console.print(f"[bold red]{escape(reply.error)}[/]")
+    text = _LABELS[turn.lang]
+    style = {"error": "bold red", "out_of_scope": "bold", "clarify": "bold yellow", "question": "yellow"}.get(turn.kind, "")
+    if turn.verdict is None or turn.kind != "answer":
+        console.print(f"[{style}]{escape(turn.say)}[/]" if style else escape(turn.say))
+    if turn.kind == "out_of_scope":
         return
-    if reply.scenario is None:
-        console.print(f"[bold]{escape(labels['out_of_scope'])}[/]")
-        console.print(escape(labels["covers"]))
-        for scenario in kb.scenarios.values():
-            console.print(f"  • {escape(scenario.title.get(reply.lang))}")
+    scenario_id = turn.scenario or (turn.candidates[0].id if turn.candidates else None)
+    if not full or scenario_id is None or turn.kind in ("error",):
         return
-    if reply.ambiguous:
-        console.print(f"[bold yellow]{escape(labels['which'])}[/]")
-        for candidate in reply.candidates:
-            title = kb.scenarios[candidate.id].title.get(reply.lang)
-            console.print(f"  • {escape(title)}  [dim]--scenario {candidate.id}[/]")
-        console.print(f"[dim]{escape(labels['pick'])}[/]\n")
-    answer = answer_json(kb, reply)
-    console.print(f"[bold cyan]{escape(answer['title'])}[/]  [dim]({reply.scenario} · {reply.score:.2f})[/]")
+    answer = answer_json(kb, scenario_id, turn.lang)
+    console.print(f"\n[bold cyan]{escape(answer['title'])}[/]  [dim]({scenario_id} · {turn.score:.2f})[/]")
     console.print(escape(answer["summary"]))
-    sections = (("steps", "{n}. "), ("evidence", "• "), ("escalation", "{n}. "))
-    for key, bullet in sections:
-        console.print(f"\n[bold]{escape(labels[key])}[/]")
+    if turn.verdict is not None:
+        console.print()
+        for n, line in enumerate(turn.say.splitlines()):
+            console.print(f"[bold]{escape(line)}[/]" if n == 0 else escape(line))
+    for key, bullet in (("steps", "{n}. "), ("evidence", "• "), ("escalation", "{n}. ")):
+        console.print(f"\n[bold]{escape(text[key])}[/]")
         for n, item in enumerate(answer[key], 1):
             console.print(f"  {bullet.format(n=n)}{escape(item)}")
-    console.print(f"\n[bold]{escape(labels['sources'])}[/]")
+    console.print(f"\n[bold]{escape(text['sources'])}[/]")
     for source in answer["sources"]:
-        mark = labels["confidence"][source["confidence"]]
-        console.print(f"  • {escape(source['title'])} [dim][{escape(mark)}][/]")
-    if reply.facts:
-        known = ", ".join(
-            f"{fact_label(kb, n, reply.lang, reply.scenario)}={f.as_json()['value']}" for n, f in reply.facts.items()
-        )
+        console.print(f"  • {escape(source['title'])} [dim]\\[{escape(text['confidence'][source['confidence']])}][/]")
+    if turn.facts:
+        known = ", ".join(f"{fact_label(kb, n, turn.lang, scenario_id)}={f.as_json()['value']}" for n, f in turn.facts.items())
         console.print(f"\n[dim]{escape(known)}[/]")
-    if reply.missing_facts:
-        wanted = ", ".join(fact_label(kb, n, reply.lang, reply.scenario) for n in reply.missing_facts)
-        console.print(f"\n[yellow]{escape(labels['missing'])}:[/] {escape(wanted)}")
+    if turn.verdict is None and turn.missing_facts:
+        wanted = ", ".join(fact_label(kb, n, turn.lang, scenario_id) for n in turn.missing_facts)
+        console.print(f"\n[yellow]{escape(text['missing'])}:[/] {escape(wanted)}")

@@ -40,10 +40,11 @@ def has_han(text: str) -> bool:
     return _HAN_RE.search(text) is not None
 
 
-def guess_language(text: str) -> str:
-    """'zh' or 'en'. Mixed questions ("淘宝 order 没收到") go by which script carries more of the words."""
+def guess_language(text: str, default: str = "zh") -> str:
+    """'zh' or 'en'. Mixed questions ("淘宝 order 没收到") go by which script carries more of the words; text
+    with too little of either ("299", "ok", "2026-11-16") keeps `default` (the conversation's language)."""
     han = len(_HAN_RE.findall(text))
     latin_words = len(_LATIN_WORD_RE.findall(text.lower()))
-    if han == 0 and latin_words == 0:
-        return "zh"
+    if han < 2 and latin_words < 2 and not (han == 1 and latin_words == 0):
+        return default
     return "zh" if han >= latin_words else "en"

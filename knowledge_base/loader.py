@@ -169,6 +169,7 @@ def load(root: Path | str) -> KnowledgeBase:
     parameter_file = read("parameters.yaml", ParameterFile)
 
     scenarios: dict[str, Scenario] = {}
+    files: dict[str, str] = {}  # scenario id → its file, for messages
     scenario_dir = root / "scenarios"
     paths = sorted(scenario_dir.glob("*.yaml")) if scenario_dir.is_dir() else []
     if not paths:
@@ -185,12 +186,13 @@ def load(root: Path | str) -> KnowledgeBase:
             problems.append(Problem(rel, lines.get(("id",), 1), f"duplicate scenario id {scenario.id!r}"))
             continue
         scenarios[scenario.id] = scenario
+        files[scenario.id] = rel
 
     facts = catalogue.facts if catalogue else {}
     parameters = parameter_file.parameters if parameter_file else {}
     bases = parameter_file.compensation if parameter_file else {}
     for sid, scenario in scenarios.items():
-        rel = f"scenarios/{sid}.yaml"
+        rel = files[sid]
         problems.extend(check_references(scenario, rel, all_lines[rel], facts, parameters, bases))
     for name, basis in bases.items():
         if basis.amount_fact and basis.amount_fact not in facts and not any(

@@ -45,8 +45,8 @@ def test_contract_on_the_shipped_knowledge_base():
     assert data["candidates"][0] == {"id": "not_received", "score": data["score"]}
     assert set(data["answer"]) >= {"title", "summary", "steps", "evidence", "sources"}
     assert data["facts"] == {"platform": {"value": "tmall", "source": "flag"}}
-    assert "platform" not in data["missing_facts"] and "paid_date" in data["missing_facts"]
-    assert data["verdict"] is None
+    assert data["missing_facts"][0] == "order_status" and "platform" not in data["missing_facts"]
+    assert data["asking"] == "order_status" and data["verdict"] is None
 
 
 def test_reply_language_follows_the_question_unless_fixed():
@@ -181,3 +181,45 @@ def test_nothing_is_written_outside_weiquan_home(tmp_path):
     assert result.returncode == 0
     assert list(home.glob("cache/engine-*.pickle"))
     assert not (tmp_path / "tmp").exists()
+
+
+def test_ask_gives_a_verdict_for_every_scenario():
+    """One case per scenario from its own tests, through the real command line."""
+    from knowledge_base.loader import load
+
+    kb = load(ROOT / "data")
+    for sid, scenario in kb.scenarios.items():
+        case = next(t for t in scenario.tests if t.expect.status is not None)
+        flags = [f"--fact={name}={str(value).lower() if isinstance(value, bool) else value}" for name, value in case.facts.items()]
+        data = ask_json("--scenario", sid, "--today", case.today.isoformat(), *flags, "")
+        assert data["scenario"] == sid
+        assert data["verdict"] is not None, (sid, data["missing_facts"])
+        assert data["verdict"]["status"] == case.expect.status, sid
+        verdict_keys = {"status", "route", "deadline", "deadline_count", "deadline_estimated", "opens", "compensation",
+                        "evidence", "next_action", "escalation"}
+        assert verdict_keys <= set(data["verdict"]), sid
+
+
+def test_verdict_json_for_a_seven_day_return():
+    data = ask_json("不喜欢了能退吗，11月14号签收的，淘宝", "--today", "2026-11-21")
+    verdict = data["verdict"]
+    assert data["facts"]["received_date"] == {"value": "2026-11-14", "source": "question"}
+    assert verdict["status"] == "eligible" and verdict["deadline"] == "2026-11-23"
+    assert verdict["deadline_count"] == "calendar" and verdict["deadline_estimated"] is False
+    assert [d["date"] for d in verdict["deadlines"]] == ["2026-11-23", "2026-11-21"]
+    assert data["missing_facts"] == ["item_excluded", "resale_affected"]  # assumed, so the verdict says "if"
+
+
+def test_compensation_lists_every_basis_and_takes_the_largest():
+    data = ask_json("--scenario", "fake_goods", "--today", "2026-11-21", "--fact", "platform=tmall",
+                    "--fact", "price=299", "--fact", "received_date=2026-11-10", "")
+    verdict = data["verdict"]
+    assert verdict["compensation"]["amount"] == 1196 and verdict["compensation"]["currency"] == "CNY"
+    assert verdict["compensation"]["basis"] == "tmall_fake_four_times"
+    assert {(b["basis"], b["amount"]) for b in verdict["compensation_bases"]} == {("tmall_fake_four_times", 1196), ("cpl_fraud", 897)}
+
+
+def test_future_date_flag_is_refused():
+    result = run_cli("ask", "x", "--scenario", "seven_day_return", "--today", "2026-11-21", "--fact", "received_date=2026-12-01")
+    assert result.returncode == 2
+    assert "after today" in result.stderr.decode()

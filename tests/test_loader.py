@@ -20,6 +20,14 @@ def problems_of(root):
     return [str(p) for p in caught.value.problems]
 
 
+def line_of(path, text):
+    """The 1-based line of the file where text starts: what the message must point at."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if text in line:
+            return number
+    raise AssertionError(f"{text!r} not in {path}")
+
+
 def edit(path, old, new):
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -33,18 +41,20 @@ def test_fixture_loads(kb_copy):
 
 
 def test_every_problem_is_collected_with_file_and_line(kb_copy):
-    edit(kb_copy / "scenarios" / "want_return.yaml", "title: {zh: 想退货, en: Want to return}", "titel: {zh: 想退货, en: Want to return}")
+    want = kb_copy / "scenarios" / "want_return.yaml"
+    edit(want, "title: {zh: 想退货, en: Want to return}", "titel: {zh: 想退货, en: Want to return}")
     edit(kb_copy / "scenarios" / "parcel_lost.yaml", "role: buyer", "role: shopper")
     found = problems_of(kb_copy)
-    assert "scenarios/want_return.yaml:5: unknown field 'titel' (did you mean 'title'?)" in found
+    assert f"scenarios/want_return.yaml:{line_of(want, 'titel:')}: unknown field 'titel' (did you mean 'title'?)" in found
     assert "scenarios/want_return.yaml:1: missing required field 'title'" in found
     assert any(p.startswith("scenarios/parcel_lost.yaml:2: role:") for p in found)
 
 
 def test_invalid_yaml_names_the_line(kb_copy):
-    edit(kb_copy / "scenarios" / "parcel_lost.yaml", "summary: {zh:", "summary: {zh: [")
+    path = kb_copy / "scenarios" / "parcel_lost.yaml"
+    edit(path, "summary: {zh:", "summary: {zh: [")
     found = problems_of(kb_copy)
-    assert any(p.startswith("scenarios/parcel_lost.yaml:6: invalid YAML") for p in found), found
+    assert any(p.startswith(f"scenarios/parcel_lost.yaml:{line_of(path, 'summary:')}: invalid YAML") for p in found), found
 
 
 def test_duplicate_keys_are_reported(kb_copy):
@@ -53,8 +63,9 @@ def test_duplicate_keys_are_reported(kb_copy):
 
 
 def test_missing_translation_is_reported(kb_copy):
-    edit(kb_copy / "scenarios" / "parcel_lost.yaml", "summary: {zh: 包裹在运输中丢失。, en: The parcel was lost in transit.}", "summary: {zh: 包裹在运输中丢失。}")
-    assert "scenarios/parcel_lost.yaml:6: missing required field 'summary.en'" in problems_of(kb_copy)
+    path = kb_copy / "scenarios" / "parcel_lost.yaml"
+    edit(path, "summary: {zh: 包裹在运输中丢失。, en: The parcel was lost in transit.}", "summary: {zh: 包裹在运输中丢失。}")
+    assert f"scenarios/parcel_lost.yaml:{line_of(path, 'summary:')}: missing required field 'summary.en'" in problems_of(kb_copy)
 
 
 def test_id_must_match_file_name(kb_copy):
@@ -63,8 +74,27 @@ def test_id_must_match_file_name(kb_copy):
 
 
 def test_unknown_fact_in_questions(kb_copy):
-    edit(kb_copy / "scenarios" / "parcel_lost.yaml", "questions: [platform, paid_date]", "questions: [platform, payd_date]")
-    assert "scenarios/parcel_lost.yaml:4: questions: unknown fact 'payd_date' (did you mean 'paid_date'?)" in problems_of(kb_copy)
+    path = kb_copy / "scenarios" / "parcel_lost.yaml"
+    edit(path, "questions: [platform, price]", "questions: [platform, prise]")
+    assert f"scenarios/parcel_lost.yaml:{line_of(path, 'questions:')}: questions: unknown fact 'prise' (did you mean 'price'?)" in problems_of(kb_copy)
+
+
+def test_rule_references_are_checked(kb_copy):
+    path = kb_copy / "scenarios" / "want_return.yaml"
+    edit(path, '- {when: "item_excluded", outcome: excluded}', '- {when: "item_exclude and imported", outcome: excludd}')
+    edit(path, "days: return_days", "days: return_dayz")
+    found = problems_of(kb_copy)
+    rule = line_of(path, "item_exclude and")
+    assert f"scenarios/want_return.yaml:{rule}: condition uses unknown name 'item_exclude' (did you mean 'item_excluded'?)" in found
+    assert f"scenarios/want_return.yaml:{rule}: rule leads to unknown outcome 'excludd' (did you mean 'excluded'?)" in found
+    assert any(p.startswith(f"scenarios/want_return.yaml:{line_of(path, 'return_dayz')}: days: 'return_dayz' is neither") for p in found), found
+
+
+def test_conditions_outside_the_language_are_refused(kb_copy):
+    path = kb_copy / "scenarios" / "want_return.yaml"
+    edit(path, '- {when: "item_excluded", outcome: excluded}', '- {when: "__import__(\'os\')", outcome: excluded}')
+    found = problems_of(kb_copy)
+    assert f"scenarios/want_return.yaml:{line_of(path, '__import__')}: unknown function (allowed: days_since, working_days_since, hours_since, known)" in found
 
 
 def test_missing_files_are_reported(kb_copy):

@@ -21,7 +21,7 @@ def test_wheel_ships_exactly_the_tracked_data_files(tmp_path):
 def test_engine_modules_never_import_textual():
     import sys
 
-    code = "import sys, assistant.cli, assistant.engine, assistant.reply, assistant.render, knowledge_base.loader; print('textual' in sys.modules)"
+    code = "import sys, assistant.cli, assistant.engine, assistant.dialogue, assistant.render, assistant.eligibility, knowledge_base.loader; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 

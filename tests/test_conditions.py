@@ -1,0 +1,37 @@
+import datetime as dt
+
+import pytest
+
+from knowledge_base.conditions import ConditionError, Environment, Unknown, parse
+
+
+def env(**facts):
+    return Environment(facts, {"limit": 7}, dt.date(2026, 11, 21), lambda a, b: (b - a).days)
+
+
+def test_comparisons_helpers_and_parameters():
+    condition = parse("platform == 'tmall' and days_since(received_date) <= limit")
+    assert condition.names == {"platform", "received_date", "limit"}
+    assert condition.evaluate(env(platform="tmall", received_date=dt.date(2026, 11, 14))) is True
+    assert condition.evaluate(env(platform="tmall", received_date=dt.date(2026, 11, 13))) is False
+    assert parse("order_status in ['paid', 'shipped']").evaluate(env(order_status="paid")) is True
+    assert parse("hours_since(paid_date) > 48").evaluate(env(paid_date=dt.date(2026, 11, 18))) is True
+
+
+def test_unknown_facts_propagate_only_when_they_matter():
+    assert parse("item_excluded and platform == 'taobao'").evaluate(env(platform="tmall")) is False
+    assert parse("item_excluded or platform == 'tmall'").evaluate(env(platform="tmall")) is True
+    result = parse("item_excluded and days_since(received_date) < 7").evaluate(env())
+    assert isinstance(result, Unknown) and result.facts == {"item_excluded", "received_date"}
+    assert parse("known(price)").evaluate(env()) is False
+
+
+@pytest.mark.parametrize("text", ["__import__('os').system('x')", "a.b", "x if y else z", "[i for i in x]", "f(x)", "lambda: 1", "x + 1", "days_since('2026-01-01')"])
+def test_anything_outside_the_language_is_refused(text):
+    with pytest.raises(ConditionError):
+        parse(text)
+
+
+def test_syntax_errors_are_reported():
+    with pytest.raises(ConditionError, match="cannot read condition"):
+        parse("platform ==")

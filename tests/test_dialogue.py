@@ -1,0 +1,142 @@
+"""The Conversation, scripted as a person would type it, through `weiquan chat --plain --json`."""
+import datetime as dt
+import json
+
+import pytest
+
+from assistant.dialogue import SCENARIO, Conversation
+from assistant.match import MatchResult, Ranked
+from conftest import run_cli
+
+TODAY = dt.date(2026, 11, 21)
+
+
+def chat(*lines: str, today: str = "2026-11-21") -> list[dict]:
+    result = run_cli("chat", "--plain", "--json", "--today", today, stdin="\n".join(lines).encode())
+    assert result.returncode == 0, result.stderr.decode()
+    replies = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert len(replies) == len(lines)
+    return replies
+
+
+def asked(replies: list[dict]) -> list[str]:
+    return [r["asking"] for r in replies if r["asking"]]
+
+
+def test_chinese_conversation_reaches_a_verdict_without_reasking():
+    replies = chat("天猫买的东西付款五天了还不发货", "1299")
+    first, last = replies
+    assert first["scenario"] == "late_shipment" and first["asking"] == "price"
+    assert {"platform", "paid_date", "order_status"} <= set(first["facts"])
+    assert last["verdict"]["status"] == "eligible"
+    assert last["verdict"]["compensation"] == {"amount": 389.7, "currency": "CNY", "basis": "tmall_late_shipment",
+                                               "label": last["verdict"]["compensation"]["label"], "form": "points"}
+    assert asked(replies) == ["price"]
+
+
+def test_english_conversation_with_a_bad_value_and_a_retry():
+    replies = chat("I want to return a jacket I don't like, bought on Taobao", "last tuesday", "hmm 2026-13-45", "Nov 16")
+    assert [r["asking"] for r in replies] == ["received_date", None, None, None]
+    assert replies[0]["asking"] == "received_date" and replies[0]["scenario"] == "seven_day_return"
+    assert replies[1]["verdict"]["status"] == "eligible"  # last Tuesday = 2026-11-17 → deadline 2026-11-24
+    assert replies[1]["verdict"]["deadline"] == "2026-11-24"
+    # a correction after the verdict replaces the fact and the verdict follows it
+    corrected = chat("I want to return a jacket I don't like, bought on Taobao", "last tuesday", "actually I received it on Nov 10")
+    assert corrected[-1]["facts"]["received_date"]["value"] == "2026-11-10"
+    assert corrected[-1]["verdict"]["status"] == "window_passed"
+    assert all(r["lang"] == "en" for r in corrected)
+
+
+def test_bad_values_are_re_asked_and_nothing_is_lost():
+    replies = chat("不喜欢了能退吗，淘宝买的", "后天", "abc", "3天前")
+    assert [r["asking"] for r in replies[:3]] == ["received_date"] * 3
+    assert "之后" in replies[1]["say"] and "日期" in replies[2]["say"]
+    assert replies[1]["error"] and replies[2]["error"]
+    assert replies[3]["facts"]["platform"]["value"] == "taobao"
+    assert replies[3]["verdict"]["status"] == "eligible"
+
+
+def test_not_sure_leads_to_a_conditional_verdict():
+    replies = chat("我是卖家，退回来的包裹", "不确定")
+    assert replies[0]["asking"] == "return_signed"
+    # the signing question decides the route; "not sure" answers both ways instead of stopping
+    verdict = replies[1]["verdict"]
+    assert verdict["status"] == "eligible" and "return_signed" in replies[1]["missing_facts"]
+    assert {"fact": "return_signed", "value": True, "text": None} in verdict["assumptions"]
+    assert any(a["fact"] == "return_signed" and a["value"] is False for a in verdict["alternatives"])
+    assert "如果已签收退货包裹为“否”" in replies[1]["say"]
+    seven = chat("七天无理由退货，11月18号签收的")
+    verdict = seven[0]["verdict"]
+    assert verdict["status"] == "eligible" and verdict["assumptions"]
+    assert {a["status"] for a in verdict["alternatives"]} == {"excluded", "not_eligible"}
+
+
+def test_unknown_price_still_gives_the_verdict_with_its_bases():
+    replies = chat("天猫买的东西付款五天了还不发货", "不确定")
+    verdict = replies[1]["verdict"]
+    assert verdict["status"] == "eligible" and verdict["compensation"] is None
+    assert verdict["compensation_bases"][0]["amount"] is None
+
+
+def test_follow_ups_evidence_escalation_language_and_restart():
+    replies = chat("淘宝卖家付款三天了还没发货", "200", "要准备什么证据", "卖家不理我怎么办", "English", "重新开始", "优惠券用不了")
+    assert replies[1]["verdict"]["status"] == "eligible"
+    assert "证据" in replies[2]["say"] and replies[2]["verdict"] is not None
+    assert "升级" in replies[3]["say"]
+    assert replies[4]["lang"] == "en" and "Yes" in replies[4]["say"]
+    assert replies[5]["scenario"] is None and replies[5]["facts"] == {}
+    assert replies[6]["scenario"] is None and "outside" in replies[6]["say"]  # English was fixed
+
+
+def test_stated_facts_are_never_asked_again():
+    replies = chat("京东上的判定我不服，我是买家，判定是11月14号")
+    assert replies[0]["scenario"] == "ruling_appeal"
+    assert replies[0]["verdict"]["status"] == "eligible" and replies[0]["verdict"]["deadline"] == "2026-11-21"
+    assert asked(replies) == []
+
+
+class TieMatcher:
+    """A matcher that always finds a buyer/seller near tie."""
+
+    def match(self, text):
+        both = [Ranked("fake_goods", 0.8, 0.7), Ranked("seller_counterfeit_accusation", 0.79, 0.69)]
+        return MatchResult("fake_goods", 0.7, both, both)
+
+
+class TieEngine:
+    def __init__(self, engine):
+        self.kb = engine.kb
+        self.matcher = TieMatcher()
+
+
+def test_near_tie_is_clarified_by_choice(engine):
+    conversation = Conversation(TieEngine(engine), today=TODAY)
+    turn = conversation.send("鉴定说是假的")
+    assert turn.asking == SCENARIO and [c["value"] for c in turn.choices] == ["fake_goods", "seller_counterfeit_accusation"]
+    assert turn.say.startswith("你的情况更接近哪一种")
+    turn = conversation.send("2")
+    assert turn.scenario == "seller_counterfeit_accusation" and turn.asking == "platform"
+
+
+def test_near_tie_is_settled_by_the_role(engine):
+    conversation = Conversation(TieEngine(engine), today=TODAY)
+    conversation.send("鉴定说是假的")
+    turn = conversation.send("我是卖家")
+    assert turn.scenario == "seller_counterfeit_accusation"
+    tie_with_role = Conversation(TieEngine(engine), today=TODAY)
+    assert tie_with_role.send("我是卖家，鉴定说是假的").scenario == "seller_counterfeit_accusation"
+
+
+def test_a_bad_choice_keeps_the_question(engine):
+    conversation = Conversation(TieEngine(engine), today=TODAY)
+    conversation.send("鉴定说是假的")
+    turn = conversation.send("7")
+    assert turn.asking == SCENARIO and turn.error
+
+
+@pytest.mark.parametrize("answer", ["2", "天猫", "tmall", "Tmall", "在天猫买的"])
+def test_choices_by_number_value_or_label(engine, answer):
+    conversation = Conversation(engine, today=TODAY, scenario="fake_goods")
+    assert conversation.start().asking == "platform"
+    turn = conversation.send(answer)
+    assert conversation.facts["platform"].value == "tmall" and turn.asking != "platform"
