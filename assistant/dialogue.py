@@ -143,6 +143,9 @@ class Conversation:
         if _RESTART.match(text):
             self.reset()
             return self._remember(Turn(self._text("restart"), self.lang, None, kind="greeting"))
+        assignment = self._assignment(text)
+        if assignment is not None:
+            return self._remember(assignment)
         if self.asking == SCENARIO:
             return self._remember(self._choose_scenario(text))
         if self.asking:
@@ -152,6 +155,29 @@ class Conversation:
             if follow_up is not None:
                 return self._remember(follow_up)
         return self._remember(self._question(text))
+
+    def _assignment(self, text: str) -> Turn | None:
+        """`price=299` or `received_date: 2026-11-16` at any point sets or corrects that fact directly."""
+        match = _ASSIGN.match(text)
+        if match is None or self.kb.fact(match.group(1), self.kb.scenarios.get(self.scenario or "")) is None:
+            return None
+        name = match.group(1)
+        try:
+            value = self._parse(name, match.group(2))
+        except (FactError, DateError) as exc:
+            error = self._error(name, match.group(2), exc)
+            if self.asking and self.asking != SCENARIO:
+                return self._ask(self.asking, error=error)
+            return Turn(error, self.lang, self.scenario, facts=dict(self.facts), error=error, kind="error")
+        self._store({name: value}, "answer")
+        if self.asking == name:
+            self.asking = None
+        if self.scenario is None or self.asking == SCENARIO:
+            return Turn(self._text("corrected", facts=f"{self._label(name)}={self._value(name)}"), self.lang, None,
+                        facts=dict(self.facts), kind="answer")
+        turn = self._evaluate()
+        turn.say = f"{self._text('corrected', facts=f'{self._label(name)}={self._value(name)}')}\n{turn.say}"
+        return turn
 
     def _remember(self, turn: Turn) -> Turn:
         self.last = turn
@@ -223,15 +249,7 @@ class Conversation:
     # ------------------------------------------------------------------ facts
 
     def _extract(self, text: str) -> dict[str, Any]:
-        stated = extract_facts(text, self.today)
-        assignment = _ASSIGN.match(text)
-        if assignment and self.kb.fact(assignment.group(1), self.kb.scenarios.get(self.scenario or "")):
-            name = assignment.group(1)
-            try:
-                stated[name] = self._parse(name, assignment.group(2))
-            except (FactError, DateError):
-                pass
-        return stated
+        return extract_facts(text, self.today)
 
     def _store(self, values: dict[str, Any], source: str) -> list[str]:
         changed = []

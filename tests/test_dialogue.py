@@ -140,3 +140,42 @@ def test_choices_by_number_value_or_label(engine, answer):
     assert conversation.start().asking == "platform"
     turn = conversation.send(answer)
     assert conversation.facts["platform"].value == "tmall" and turn.asking != "platform"
+
+
+def _say(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+CASES = [(sid, case) for sid, s in __import__("knowledge_base.loader", fromlist=["load"]).load(
+    __import__("conftest").SHIPPED_KB).scenarios.items() for case in s.tests if case.expect.status is not None]
+
+
+@pytest.mark.parametrize("sid, case", CASES, ids=[f"{sid}: {case.name}" for sid, case in CASES])
+def test_the_interview_reaches_every_scenario_verdict(engine, sid, case):
+    """Ask in the scenario's own words, answer only what is asked, never be asked twice."""
+    conversation = Conversation(engine, today=case.today)
+    turn = conversation.send(engine.kb.scenarios[sid].title.zh)
+    if turn.asking == SCENARIO:
+        turn = conversation.send(sid)
+    assert turn.scenario == sid
+    asked_so_far = []
+
+    def interview(turn):
+        while turn.asking:
+            name = turn.asking
+            assert name not in asked_so_far, f"{name} asked twice"
+            assert name not in conversation.facts, f"{name} was already stated"
+            asked_so_far.append(name)
+            turn = conversation.send(_say(case.facts[name]) if name in case.facts else "不确定")
+        return turn
+
+    turn = interview(turn)
+    for name, value in case.facts.items():  # facts the interview took as assumed: state them as corrections
+        if name not in conversation.facts or conversation.facts[name].value != value:
+            turn = interview(conversation.send(f"{name}={_say(value)}"))
+    assert turn.verdict is not None, (turn.say, turn.missing_facts)
+    assert turn.verdict.status == case.expect.status
+    if case.expect.deadline:
+        assert turn.verdict.deadline.date == case.expect.deadline
