@@ -164,8 +164,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     if not args.plain:
-        print("weiquan: the full-screen chat is not built yet; use 'weiquan chat --plain' or 'weiquan ask'", file=sys.stderr)
-        return ExitCode.PROBLEMS
+        return _run_tui(args)
     from .dialogue import Conversation
     from .render import chat_json
 
@@ -181,6 +180,26 @@ def cmd_chat(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(turn.say + "\n\n")
         sys.stdout.flush()
+    return ExitCode.OK
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    today = _today(args.today)
+    if args.kb is not None and not os.path.isdir(args.kb):
+        raise UsageError(f"--kb: {args.kb!r} is not a directory")
+    from tui import make_app  # only here: the engine never imports Textual
+
+    make_app(args.kb, today=today, lang=args.lang).run()
+    return ExitCode.OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise UsageError("'weiquan serve' needs the web extra: pip install 'weiquan[web]'") from None
+    command = f"{sys.executable} -m assistant.cli chat" + (f" --kb {args.kb}" if args.kb else "")
+    Server(command, host="localhost", port=args.port, title="weiquan 维权").serve()
     return ExitCode.OK
 
 
@@ -252,6 +271,11 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--kb", metavar="DIR", help="knowledge-base directory")
     chat.set_defaults(handler=cmd_chat)
 
+    serve = commands.add_parser("serve", help="the chat in a browser on localhost (needs weiquan[web])")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--kb", metavar="DIR")
+    serve.set_defaults(handler=cmd_serve)
+
     kb = commands.add_parser("kb", help="knowledge-base tools").add_subparsers(dest="kb_command", metavar="KB_COMMAND", parser_class=_Parser)
     kb.required = True
     lint = kb.add_parser("lint", help="check the knowledge base")
@@ -273,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            return cmd_chat(argparse.Namespace(plain=False))
+            return _run_tui(argparse.Namespace(today=None, kb=None, lang="auto"))
         return int(args.handler(args))
     except UsageError as exc:
         print(f"weiquan: error: {exc}", file=sys.stderr)

@@ -46,6 +46,12 @@ class Turn:
     verdict: Verdict | None = None
     error: str | None = None
     kind: str = "answer"  # answer | question | clarify | out_of_scope | evidence | escalation | error | greeting
+    note: str | None = None  # a first line about what just changed ("已更新：…", "OK, English from now on")
+
+    def noted(self, note: str) -> "Turn":
+        self.note = note
+        self.say = f"{note}\n{self.say}"
+        return self
 
 
 _TEXT = {
@@ -175,9 +181,7 @@ class Conversation:
         if self.scenario is None or self.asking == SCENARIO:
             return Turn(self._text("corrected", facts=f"{self._label(name)}={self._value(name)}"), self.lang, None,
                         facts=dict(self.facts), kind="answer")
-        turn = self._evaluate()
-        turn.say = f"{self._text('corrected', facts=f'{self._label(name)}={self._value(name)}')}\n{turn.say}"
-        return turn
+        return self._evaluate().noted(self._text("corrected", facts=f"{self._label(name)}={self._value(name)}"))
 
     def _remember(self, turn: Turn) -> Turn:
         self.last = turn
@@ -366,10 +370,8 @@ class Conversation:
         stated = self._extract(text)
         changed = self._store({k: v for k, v in stated.items() if k in self.facts or k in self._scenario_facts()}, "answer")
         if changed:
-            turn = self._evaluate()
             labels = ", ".join(f"{self._label(n)}={self._value(n)}" for n in changed)
-            turn.say = f"{self._text('corrected', facts=labels)}\n{turn.say}"
-            return turn
+            return self._evaluate().noted(self._text("corrected", facts=labels))
         scenario = self.kb.scenarios[self.scenario]
         verdict = self.last.verdict
         if _EVIDENCE.search(text):
@@ -399,8 +401,7 @@ class Conversation:
             turn = self._evaluate()
         else:
             return Turn(note, self.lang, None, kind="greeting")
-        turn.say = f"{note}\n{turn.say}"
-        return turn
+        return turn.noted(note)
 
     def _out_of_scope(self) -> str:
         from .render import say_out_of_scope

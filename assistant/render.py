@@ -321,3 +321,36 @@ def print_turn(console, kb: "KnowledgeBase", turn: "Turn", *, full: bool = True)
     if turn.verdict is None and turn.missing_facts:
         wanted = ", ".join(fact_label(kb, n, turn.lang, scenario_id) for n in turn.missing_facts)
         console.print(f"\n[yellow]{escape(text['missing'])}:[/] {escape(wanted)}")
+
+
+def answer_markdown(kb: "KnowledgeBase", turn: "Turn", today: dt.date, calendar=None, ticked: set[int] | None = None) -> str:
+    """The current answer as a Markdown document (saved by the TUI, reused for case exports)."""
+    text = _LABELS[turn.lang]
+    scenario_id = turn.scenario
+    if scenario_id is None:
+        return f"# weiquan\n\n{turn.say}\n"
+    scenario = kb.scenarios[scenario_id]
+    answer = answer_json(kb, scenario_id, turn.lang)
+    out = [f"# {answer['title']}", "", answer["summary"], ""]
+    if turn.facts:
+        out.append("| | |\n|---|---|")
+        for name, fact in turn.facts.items():
+            definition = kb.fact(name, scenario)
+            out.append(f"| {fact_label(kb, name, turn.lang, scenario_id)} | {value_label(definition, fact.value, turn.lang)} |")
+        out.append("")
+    if turn.verdict is not None:
+        lines = verdict_lines(kb, scenario, turn.verdict, turn.lang, today, calendar)
+        out += [f"## {lines[0]}", ""] + [line if line.startswith("  ·") else f"{line}  " for line in lines[1:]] + [""]
+        evidence = turn.verdict.outcome.evidence or scenario.evidence
+    else:
+        out += [turn.say, ""]
+        evidence = scenario.evidence
+    out.append(f"## {text['evidence']}")
+    out += [f"- [{'x' if ticked and n in ticked else ' '}] {item.get(turn.lang)}" for n, item in enumerate(evidence)]
+    out += ["", f"## {text['steps']}"] + [f"{n}. {s}" for n, s in enumerate(answer["steps"], 1)]
+    out += ["", f"## {text['escalation']}"] + [f"{n}. {s}" for n, s in enumerate(answer["escalation"], 1)]
+    out += ["", f"## {text['sources']}"]
+    for source in answer["sources"]:
+        link = f" <{source['url']}>" if source["url"] else ""
+        out.append(f"- {source['title']} ({text['confidence'][source['confidence']]}){link}")
+    return "\n".join(out).replace("  ·", "  -") + "\n"

@@ -1,0 +1,260 @@
+"""The real app driven through Textual's Pilot: full conversations, near ties, corrections, screens."""
+import asyncio
+import datetime as dt
+
+import pytest
+
+from conftest import FIXTURE_KB
+
+TODAY = dt.date(2026, 11, 21)
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+async def ready(pilot, app):
+    for _ in range(100):
+        if app.conversation is not None:
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("engine never loaded")
+
+
+async def idle(pilot, app):
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if not app.busy and not app.pending:
+            await pilot.pause(0.05)
+            return
+    raise AssertionError("still answering")
+
+
+async def say(pilot, app, text):
+    prompt = app.query_one("#prompt")
+    prompt.value = text
+    prompt.focus()
+    await pilot.press("enter")
+    await idle(pilot, app)
+
+
+def make(kb=None, lang="auto"):
+    from tui import make_app
+
+    return make_app(kb, today=TODAY, lang=lang)
+
+
+def cards(app):
+    from tui.widgets import VerdictCard
+
+    return list(app.query(VerdictCard))
+
+
+def test_chinese_conversation_to_a_verdict():
+    async def go():
+        app = make()
+        async with app.run_test(size=(100, 32)) as pilot:
+            await ready(pilot, app)
+            await say(pilot, app, "天猫买的东西付款五天了还不发货")
+            assert app.last_turn.asking == "price"
+            buttons = [b.label.plain for b in app.query("#suggestions Button")]
+            assert buttons == ["不确定"]
+            facts = [b.label.plain for b in app.query("#facts Button")]
+            assert "平台: 天猫" in facts and "付款日期: 2026-11-16" in facts
+            await say(pilot, app, "1299")
+            [card] = cards(app)
+            assert card.has_class("eligible")
+            status = card.query_one(".status").render().plain
+            assert status.startswith("✅ 可以")
+            assert "¥389.7" in card.query_one(".details").render().plain
+            assert [b.label.plain for b in app.query("#suggestions Button")] == ["要准备什么证据", "卖家拒绝怎么办", "重新开始"]
+
+    run(go())
+
+
+def test_english_conversation_with_a_correction_from_the_facts_panel():
+    async def go():
+        app = make()
+        async with app.run_test(size=(100, 32)) as pilot:
+            await ready(pilot, app)
+            await say(pilot, app, "I want to return a jacket I don't like, bought on Taobao")
+            assert app.last_turn.asking == "received_date" and "Date:" in app.query_one("#prompt").placeholder
+            await say(pilot, app, "Nov 16")
+            assert cards(app)[-1].has_class("eligible")
+            [fact] = [b for b in app.query("#facts Button") if b.name == "received_date"]
+            fact.press()
+            await pilot.pause(0.1)
+            modal_input = app.screen.query_one("#ask-input")
+            assert modal_input.value == "2026-11-16"
+            modal_input.value = "2026-11-10"
+            await pilot.press("enter")
+            await idle(pilot, app)
+            assert cards(app)[-1].has_class("window_passed")
+            assert app.last_turn.facts["received_date"].value == dt.date(2026, 11, 10)
+            assert app.last_turn.lang == "en"
+
+    run(go())
+
+
+def test_near_tie_offers_both_and_a_click_chooses():
+    async def go():
+        app = make()
+        async with app.run_test(size=(100, 32)) as pilot:
+            await ready(pilot, app)
+            await say(pilot, app, "卖家页面写100%正品，到手是A货")
+            assert app.last_turn.asking == "scenario"
+            buttons = list(app.query("#suggestions Button"))
+            assert [b.label.plain for b in buttons] == ["收到假货", "描述不符、发错货、少件"]
+            buttons[1].press()
+            await idle(pilot, app)
+            assert app.last_turn.scenario == "not_as_described" and app.last_turn.asking == "order_status"
+
+    run(go())
+
+
+def test_a_question_typed_while_loading_is_answered_when_ready(monkeypatch):
+    import time
+
+    import assistant.engine
+
+    real = assistant.engine.load_engine
+
+    def slow(*args, **kwargs):
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(assistant.engine, "load_engine", slow)
+
+    async def go():
+        app = make()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause(0.05)
+            assert app.conversation is None and "载入" in app.query_one("#status").render().plain
+            prompt = app.query_one("#prompt")
+            prompt.value = "不喜欢了能退吗，11月14号签收的，淘宝"
+            await pilot.press("enter")
+            assert app.pending
+            await ready(pilot, app)
+            await idle(pilot, app)
+            assert cards(app)[-1].has_class("eligible")
+
+    run(go())
+
+
+def test_an_error_becomes_a_notification_and_the_text_comes_back():
+    async def go():
+        app = make()
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await ready(pilot, app)
+
+            def broken(text):
+                raise RuntimeError("boom")
+
+            app.conversation.send = broken
+            await say(pilot, app, "我的问题")
+            assert app.query_one("#prompt").value == "我的问题"
+            assert any("boom" in str(n.message) for n in app._notifications)
+
+    run(go())
+
+
+def test_language_switch_rerenders_the_current_answer():
+    async def go():
+        app = make()
+        async with app.run_test(size=(100, 32)) as pilot:
+            await ready(pilot, app)
+            await say(pilot, app, "不喜欢了能退吗，11月14号签收的，淘宝")
+            assert cards(app)[-1].query_one(".status").render().plain.startswith("✅ 可以")
+            await pilot.press("ctrl+l")
+            await idle(pilot, app)
+            assert len(cards(app)) == 1
+            assert cards(app)[-1].query_one(".status").render().plain.startswith("✅ Yes")
+
+    run(go())
+
+
+def test_browser_new_conversation_help_and_save(weiquan_home):
+    async def go():
+        app = make()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot, app)
+            await pilot.press("ctrl+b")
+            await pilot.pause(0.1)
+            await pilot.press(*"假货")
+            await pilot.press("enter")
+            await idle(pilot, app)
+            assert app.conversation.scenario == "fake_goods" and app.last_turn.asking == "platform"
+            await pilot.press("f1")
+            await pilot.pause(0.1)
+            assert type(app.screen).__name__ == "HelpScreen"
+            await pilot.press("escape")
+            answers = {"platform": "2", "price": "299", "received_date": "2026-11-10"}
+            while app.last_turn.asking:
+                await say(pilot, app, answers.pop(app.last_turn.asking))
+            assert not answers and cards(app)[-1].has_class("eligible")
+            await pilot.press("ctrl+s")
+            await pilot.pause(0.1)
+            path = app.screen.query_one("#ask-input").value
+            assert path.startswith(str(weiquan_home))
+            await pilot.press("enter")
+            await pilot.pause(0.1)
+            saved = open(path, encoding="utf-8").read()
+            assert saved.startswith("# 收到假货") and "¥1196" in saved and "- [ ]" in saved
+            await pilot.press("ctrl+n")
+            await pilot.pause(0.1)
+            assert not cards(app) and app.last_turn is None
+
+    run(go())
+
+
+def test_ctrl_q_quits():
+    async def go():
+        app = make(FIXTURE_KB)
+        async with app.run_test() as pilot:
+            await pilot.press("ctrl+q")
+            await pilot.pause(0.1)
+        assert app.return_code in (0, None)
+
+    run(go())
+
+
+def test_a_broken_knowledge_base_is_a_notification_not_a_crash(tmp_path):
+    import shutil
+
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb)
+    (kb / "facts.yaml").write_text("facts: [", encoding="utf-8")
+
+    async def go():
+        app = make(kb)
+        async with app.run_test(notifications=True) as pilot:
+            await pilot.pause(0.5)
+            assert "facts.yaml:" in " ".join(str(n.message) for n in app._notifications)
+            assert "✖" in app.query_one("#status").render().plain
+
+    run(go())
+
+
+# ---------------------------------------------------------------- snapshots pin the look (fixture KB, fixed date)
+
+
+async def _verdict_on_fixture(pilot):
+    app = pilot.app
+    await ready(pilot, app)
+    await say(pilot, app, "不喜欢了能退吗")
+    await say(pilot, app, "2026-11-16")
+
+
+async def _question_on_fixture(pilot):
+    app = pilot.app
+    await ready(pilot, app)
+    await say(pilot, app, "快递丢了怎么办")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_snapshot_verdict(snap_compare, size):
+    assert snap_compare(make(FIXTURE_KB), terminal_size=size, run_before=_verdict_on_fixture)
+
+
+def test_snapshot_question(snap_compare):
+    assert snap_compare(make(FIXTURE_KB), terminal_size=(80, 24), run_before=_question_on_fixture)

@@ -1,0 +1,317 @@
+"""The chat app. It renders what assistant.dialogue.Conversation says and decides nothing itself.
+
+The engine loads in a thread worker while the prompt is already usable; a question typed meanwhile waits
+in `pending` and is answered when the engine is ready. Every answer is computed in a thread worker too, one
+at a time in the order typed, so no frame waits for matching or date arithmetic.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Input, Label
+
+from .messages import EngineFailed, EngineReady, TurnFailed, TurnReady
+from .widgets import AssistantBubble, FactsPanel, Suggestions, Transcript, UserBubble, VerdictCard
+
+_UI = {
+    "zh": {
+        "loading": "⏳ 正在载入知识库…", "ready": "● 就绪", "busy": "… 思考中", "failed": "✖ 知识库无法载入",
+        "placeholder": "描述你的问题，按 Enter 发送（F1 帮助）", "date": "日期：2026-11-16 / 11月16号 / 昨天 / 3天前",
+        "not_sure": "不确定", "evidence": "要准备什么证据", "refuses": "卖家拒绝怎么办", "new": "重新开始",
+        "yes": "是", "no": "否", "saved": "已保存到 {path}", "save_to": "保存为 Markdown 文件：",
+        "edit": "更正 {label}：", "reloaded": "知识库已重新载入", "nothing": "还没有可以保存的答复",
+        "greeting": "你好，我是维权助手。说说遇到了什么问题：在哪个平台、买了什么、现在卡在哪一步。",
+    },
+    "en": {
+        "loading": "⏳ Loading the knowledge base…", "ready": "● Ready", "busy": "… thinking", "failed": "✖ Knowledge base failed",
+        "placeholder": "Describe your problem and press Enter (F1 for help)", "date": "Date: 2026-11-16 / Nov 16 / yesterday / 3 days ago",
+        "not_sure": "Not sure", "evidence": "What evidence do I need", "refuses": "What if the seller refuses", "new": "Start over",
+        "yes": "Yes", "no": "No", "saved": "Saved to {path}", "save_to": "Save as a Markdown file:",
+        "edit": "Correct {label}:", "reloaded": "Knowledge base reloaded", "nothing": "There is no answer to save yet",
+        "greeting": "Hi, I'm weiquan. Tell me what went wrong: which platform, what you bought, and where things are stuck.",
+    },
+}
+
+
+class WeiquanApp(App[None]):
+    CSS_PATH = "weiquan.tcss"
+    TITLE = "weiquan 维权"
+    SUB_TITLE = "after-sale disputes · 售后维权"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit 退出", priority=True),
+        Binding("f1", "help", "Help 帮助"),
+        Binding("ctrl+b", "browse", "Scenarios 情形"),
+        Binding("ctrl+l", "toggle_language", "中文/EN"),
+        Binding("ctrl+n", "new_conversation", "New 新对话"),
+        Binding("ctrl+s", "save", "Save 保存"),
+        Binding("ctrl+r", "reload", "Reload 重载", show=False),
+    ]
+
+    def __init__(self, kb_dir: str | Path | None = None, today: dt.date | None = None, lang: str = "auto") -> None:
+        super().__init__()
+        self.kb_dir = kb_dir
+        self.today = today or dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+        self.fixed_lang = None if lang == "auto" else lang
+        self.engine = None
+        self.conversation = None
+        self.pending: list[tuple[str, bool]] = []  # (text, replace the last reply) waiting for the engine
+        self.busy = False
+        self.last_turn = None
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with Vertical(id="chat"):
+                yield Transcript(id="transcript")
+                yield Suggestions(id="suggestions")
+                with Horizontal(id="prompt-row"):
+                    yield Input(placeholder=self._ui("placeholder"), id="prompt")
+                    yield Label(self._ui("loading"), id="status")
+            yield FactsPanel(id="facts")
+        yield Footer()
+
+    @property
+    def lang(self) -> str:
+        if self.fixed_lang:
+            return self.fixed_lang
+        return self.conversation.lang if self.conversation else "zh"
+
+    def _ui(self, key: str, **kwargs) -> str:
+        return _UI[self.lang][key].format(**kwargs)
+
+    def on_mount(self) -> None:
+        self.query_one("#suggestions", Suggestions).display = False
+        self.query_one("#prompt", Input).focus()
+        self.query_one("#transcript", Transcript).mount(AssistantBubble(self._ui("greeting"), "greeting"))
+        self.load_engine()
+
+    # ------------------------------------------------------------------ the engine, off the UI thread
+
+    @work(thread=True, exclusive=True, group="engine")
+    def load_engine(self) -> None:
+        from assistant.engine import load_engine
+        from knowledge_base.model import KnowledgeBaseError
+
+        try:
+            self.post_message(EngineReady(load_engine(self.kb_dir)))
+        except KnowledgeBaseError as exc:
+            self.post_message(EngineFailed(str(exc.problems[0])))
+        except Exception as exc:  # the app stays usable and says why
+            self.post_message(EngineFailed(f"{type(exc).__name__}: {exc}"))
+
+    def on_engine_ready(self, message: EngineReady) -> None:
+        from assistant.dialogue import Conversation
+
+        reloading = self.engine is not None
+        self.engine = message.engine
+        self.conversation = Conversation(self.engine, today=self.today, lang=self.fixed_lang or "auto")
+        self._set_status("ready")
+        if reloading:
+            self.notify(self._ui("reloaded"))
+        self._next()
+
+    def on_engine_failed(self, message: EngineFailed) -> None:
+        self._set_status("failed")
+        self.notify(message.problem, severity="error", timeout=15)
+
+    def _set_status(self, key: str) -> None:
+        self.query_one("#status", Label).update(self._ui(key))
+
+    # ------------------------------------------------------------------ sending
+
+    @on(Input.Submitted, "#prompt")
+    def _submitted(self, event: Input.Submitted) -> None:
+        text = event.value
+        if not text.strip():
+            return
+        event.input.value = ""
+        self.send(text)
+
+    def send(self, text: str, *, show: bool = True, replace_last: bool = False) -> None:
+        if show:
+            transcript = self.query_one("#transcript", Transcript)
+            transcript.mount(UserBubble(text))
+            transcript.scroll_end(animate=False)
+        self.pending.append((text, replace_last))
+        self._next()
+
+    def _next(self) -> None:
+        if self.busy or self.conversation is None or not self.pending:
+            return
+        text, replace_last = self.pending.pop(0)
+        self.busy = True
+        self._set_status("busy")
+        self.answer(text, replace_last)
+
+    @work(thread=True, group="answer")
+    def answer(self, text: str, replace_last: bool) -> None:
+        try:
+            turn = self.conversation.send(text) if text else self.conversation.start()
+
+            self.post_message(TurnReady(text, turn, replace_last))
+        except Exception as exc:
+            self.post_message(TurnFailed(text, f"{type(exc).__name__}: {exc}"))
+
+    def on_turn_ready(self, message: TurnReady) -> None:
+        self.busy = False
+        self._set_status("ready")
+        self.show_turn(message.turn, replace_last=message.replace_last)
+        self._next()
+
+    def on_turn_failed(self, message: TurnFailed) -> None:
+        self.busy = False
+        self._set_status("ready")
+        self.notify(message.problem, severity="error")
+        prompt = self.query_one("#prompt", Input)
+        if not prompt.value:
+            prompt.value = message.text  # nothing typed is lost
+        self._next()
+
+    # ------------------------------------------------------------------ showing a turn
+
+    def show_turn(self, turn, *, replace_last: bool = False) -> None:
+        transcript = self.query_one("#transcript", Transcript)
+        if replace_last:
+            replies = transcript.query(".assistant, .verdict")
+            if replies:
+                replies.last().remove()
+        widgets = []
+        if turn.verdict is not None and turn.kind == "answer":
+            if turn.note:
+                widgets.append(AssistantBubble(turn.note, "note"))
+            widgets.append(VerdictCard(self.engine.kb, turn, self.today, self.conversation.evaluator.calendar))
+        else:
+            widgets.append(AssistantBubble(turn.say, turn.kind))
+        transcript.mount_all(widgets)
+        transcript.scroll_end(animate=False)
+        self.last_turn = turn
+        self.sub_title = self.engine.kb.scenarios[turn.scenario].title.get(turn.lang) if turn.scenario else self.SUB_TITLE
+        self._offer(turn)
+        self.query_one("#facts", FactsPanel).show(self.engine.kb, turn.scenario, turn.facts, turn.lang)
+        self.query_one("#prompt", Input).placeholder = self._placeholder(turn)
+
+    def _placeholder(self, turn) -> str:
+        definition = self._asked_definition(turn)
+        if definition is not None and definition.type == "date":
+            return self._ui("date")
+        return self._ui("placeholder")
+
+    def _asked_definition(self, turn):
+        if not turn.asking or turn.asking == "scenario":
+            return None
+        return self.engine.kb.fact(turn.asking, self.engine.kb.scenarios.get(turn.scenario or ""))
+
+    def _offer(self, turn) -> None:
+        options: list[tuple[str, str]] = []
+        if turn.choices:
+            options = [(c["label"], str(n)) for n, c in enumerate(turn.choices, 1)]
+        definition = self._asked_definition(turn)
+        if definition is not None and definition.type == "boolean":
+            options = [(self._ui("yes"), self._ui("yes")), (self._ui("no"), self._ui("no"))]
+        if definition is not None:
+            options.append((self._ui("not_sure"), self._ui("not_sure")))
+        if turn.verdict is not None and not turn.asking:
+            options = [(self._ui(k), self._ui(k)) for k in ("evidence", "refuses", "new")]
+        self.query_one("#suggestions", Suggestions).show(options)
+
+    @on(Suggestions.Picked)
+    def _picked(self, event: Suggestions.Picked) -> None:
+        self.send(event.text)
+
+    # ------------------------------------------------------------------ facts, screens, actions
+
+    @on(FactsPanel.Edit)
+    def _edit_fact(self, event: FactsPanel.Edit) -> None:
+        turn = self.last_turn
+        if turn is None or event.name not in turn.facts:
+            return
+        scenario = self.engine.kb.scenarios.get(turn.scenario or "")
+        definition = self.engine.kb.fact(event.name, scenario)
+        value = turn.facts[event.name].as_json()["value"]
+        label = definition.label.get(self.lang) if definition else event.name
+
+        def corrected(new: str | None) -> None:
+            if new is not None and new.strip():
+                self.send(f"{event.name}={new.strip()}")
+
+        from .screens import AskTextScreen
+
+        self.push_screen(AskTextScreen(self._ui("edit", label=label), str(value)), corrected)
+
+    def action_help(self) -> None:
+        from .screens import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_browse(self) -> None:
+        if self.engine is None:
+            return
+
+        from .screens import BrowserScreen
+
+        def chosen(scenario_id: str | None) -> None:
+            if scenario_id:
+                from assistant.dialogue import Conversation
+
+                self.conversation = Conversation(self.engine, today=self.today, lang=self.fixed_lang or self.lang, scenario=scenario_id)
+                self.send("", show=False)
+
+        self.push_screen(BrowserScreen(self.engine.kb, self.lang), chosen)
+
+    def action_toggle_language(self) -> None:
+        if self.conversation is None:
+            return
+        self.fixed_lang = "en" if self.lang == "zh" else "zh"
+        self.send("English" if self.fixed_lang == "en" else "中文", show=False, replace_last=self.last_turn is not None)
+
+    def action_new_conversation(self) -> None:
+        if self.conversation is None:
+            return
+        from assistant.dialogue import Conversation
+
+        self.conversation = Conversation(self.engine, today=self.today, lang=self.fixed_lang or "auto")
+        self.last_turn = None
+        transcript = self.query_one("#transcript", Transcript)
+        transcript.remove_children()
+        transcript.mount(AssistantBubble(self._ui("greeting"), "greeting"))
+        self.query_one("#suggestions", Suggestions).show([])
+        self.query_one("#facts", FactsPanel).show(self.engine.kb, None, {}, self.lang)
+        self.sub_title = self.SUB_TITLE
+        self.query_one("#prompt", Input).focus()
+
+    def action_save(self) -> None:
+        turn = self.last_turn
+        if turn is None or turn.scenario is None:
+            self.notify(self._ui("nothing"), severity="warning")
+            return
+
+        def save(path: str | None) -> None:
+            if not path:
+                return
+            from assistant.render import answer_markdown
+
+            cards = self.query(VerdictCard)
+            ticked = cards.last().ticked if cards else set()
+            target = Path(path).expanduser()
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(answer_markdown(self.engine.kb, turn, self.today, self.conversation.evaluator.calendar, ticked), encoding="utf-8")
+            except OSError as exc:
+                self.notify(f"{target}: {exc.strerror}", severity="error")
+                return
+            self.notify(self._ui("saved", path=target))
+
+        from .screens import AskTextScreen, default_answer_path
+
+        self.push_screen(AskTextScreen(self._ui("save_to"), str(default_answer_path(self.lang))), save)
+
+    def action_reload(self) -> None:
+        self._set_status("loading")
+        self.load_engine()

@@ -1,0 +1,107 @@
+"""Widgets of the chat screen. Attributes go down, messages come up: no widget reaches into a sibling."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.content import Content
+from textual.widgets import Button, Label, SelectionList, Static
+
+from assistant.render import answer_json, labels, value_label, verdict_lines
+
+
+class UserBubble(Static):
+    """What the person typed."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text, markup=False, classes="user")
+
+
+class AssistantBubble(Static):
+    """A reply that is not a verdict: a question, a clarification, out of scope. Plain text: the engine
+    already speaks in short lines, and Static renders in a fraction of Markdown's time."""
+
+    def __init__(self, text: str, kind: str) -> None:
+        super().__init__(text, markup=False, classes=f"assistant {kind}")
+
+
+class VerdictCard(Vertical):
+    """Status (colour and an icon that reads without colour), deadline countdown, money, next step,
+    evidence checklist, escalation ladder, sources."""
+
+    def __init__(self, kb, turn, today, calendar) -> None:
+        super().__init__(classes=f"verdict {turn.verdict.status}")
+        self.kb, self.turn, self.today, self.calendar = kb, turn, today, calendar
+
+    def compose(self) -> ComposeResult:
+        kb, turn = self.kb, self.turn
+        scenario = kb.scenarios[turn.scenario]
+        text = labels(turn.lang)
+        lines = verdict_lines(kb, scenario, turn.verdict, turn.lang, self.today, self.calendar)
+        yield Label(lines[0], classes="status", markup=False)
+        yield Static("\n".join(lines[1:]), classes="details", markup=False)
+        evidence = turn.verdict.outcome.evidence or scenario.evidence
+        yield Label(text["evidence"], classes="heading", markup=False)
+        yield SelectionList[int](*[(item.get(turn.lang), n) for n, item in enumerate(evidence)], id="evidence")
+        answer = answer_json(kb, turn.scenario, turn.lang)
+        yield Label(text["escalation"], classes="heading", markup=False)
+        yield Static("\n".join(f"{n}. {step}" for n, step in enumerate(answer["escalation"], 1)), markup=False)
+        yield Label(text["sources"], classes="heading", markup=False)
+        yield Static(
+            "\n".join(f"• {s['title']} [{text['confidence'][s['confidence']]}]" for s in answer["sources"]),
+            markup=False, classes="sources",
+        )
+
+    @property
+    def ticked(self) -> set[int]:
+        return set(self.query_one("#evidence", SelectionList).selected)
+
+
+class Transcript(VerticalScroll):
+    """The conversation so far."""
+
+
+class Suggestions(Horizontal):
+    """Buttons for what can be answered now: choices, candidates, "not sure", follow-ups."""
+
+    class Picked(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def show(self, options: list[tuple[str, str]]) -> None:
+        """options: (label, text to send)."""
+        self.remove_children()
+        self.mount_all([Button(Content(label), name=send, classes="suggestion", compact=True) for label, send in options])
+        self.display = bool(options)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Picked(event.button.name or ""))
+
+
+class FactsPanel(VerticalScroll):
+    """The facts known so far; pick one to correct it (the verdict follows)."""
+
+    class Edit(Message):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+    def show(self, kb, scenario_id, facts: dict, lang: str) -> None:
+        self.remove_children()
+        title = "已知信息" if lang == "zh" else "Known facts"
+        widgets = [Label(title, classes="heading")]
+        scenario = kb.scenarios.get(scenario_id) if scenario_id else None
+        for name, fact in facts.items():
+            definition = kb.fact(name, scenario)
+            label = definition.label.get(lang) if definition else name
+            value = value_label(definition, fact.value, lang)
+            widgets.append(Button(Content(f"{label}: {value}"), name=name, classes="fact", compact=True))
+        if not facts:
+            widgets.append(Static("—", classes="empty"))
+        self.mount_all(widgets)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Edit(event.button.name or ""))
