@@ -68,6 +68,16 @@ def test_chinese_conversation_to_a_verdict():
             assert status.startswith("✅ 可以")
             assert "¥389.7" in card.query_one(".details").render().plain
             assert [b.label.plain for b in app.query("#suggestions Button")] == ["要准备什么证据", "卖家拒绝怎么办", "重新开始"]
+            # the platform was extracted from the question; correcting it in the side panel moves the verdict
+            assert app.last_turn.facts["platform"].source == "question"
+            [platform] = [b for b in app.query("#facts Button") if b.name == "platform"]
+            platform.press()
+            await pilot.pause(0.1)
+            app.screen.query_one("#ask-input").value = "淘宝"
+            await pilot.press("enter")
+            await idle(pilot, app)
+            assert app.last_turn.facts["platform"].value == "taobao"
+            assert "¥30" in cards(app)[-1].query_one(".details").render().plain  # Taobao: 5 %, at most 30 yuan
 
     run(go())
 

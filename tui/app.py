@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Label
 
 from .messages import EngineFailed, EngineReady, TurnFailed, TurnReady
-from .widgets import AssistantBubble, FactsPanel, Suggestions, Transcript, UserBubble, VerdictCard
+from .widgets import FactsPanel, Greeting, Suggestions, Transcript, UserBubble, VerdictCard, assistant_bubble
 
 _UI = {
     "zh": {
@@ -89,7 +89,7 @@ class WeiquanApp(App[None]):
     def on_mount(self) -> None:
         self.query_one("#suggestions", Suggestions).display = False
         self.query_one("#prompt", Input).focus()
-        self.query_one("#transcript", Transcript).mount(AssistantBubble(self._ui("greeting"), "greeting"))
+        self.query_one("#transcript", Transcript).mount(Greeting(self._ui("greeting")))
         self.load_engine()
 
     # ------------------------------------------------------------------ the engine, off the UI thread
@@ -100,7 +100,10 @@ class WeiquanApp(App[None]):
         from knowledge_base.model import KnowledgeBaseError
 
         try:
-            self.post_message(EngineReady(load_engine(self.kb_dir)))
+            engine = load_engine(self.kb_dir)
+            import textual.widgets._markdown  # noqa: F401  (the replies' Markdown, loaded here rather than on the UI thread)
+
+            self.post_message(EngineReady(engine))
         except KnowledgeBaseError as exc:
             self.post_message(EngineFailed(str(exc.problems[0])))
         except Exception as exc:  # the app stays usable and says why
@@ -185,10 +188,10 @@ class WeiquanApp(App[None]):
         widgets = []
         if turn.verdict is not None and turn.kind == "answer":
             if turn.note:
-                widgets.append(AssistantBubble(turn.note, "note"))
+                widgets.append(assistant_bubble(turn.note, "note"))
             widgets.append(VerdictCard(self.engine.kb, turn, self.today, self.conversation.evaluator.calendar))
         else:
-            widgets.append(AssistantBubble(turn.say, turn.kind))
+            widgets.append(assistant_bubble(turn.say, turn.kind))
         transcript.mount_all(widgets)
         transcript.scroll_end(animate=False)
         self.last_turn = turn
@@ -280,7 +283,7 @@ class WeiquanApp(App[None]):
         self.last_turn = None
         transcript = self.query_one("#transcript", Transcript)
         transcript.remove_children()
-        transcript.mount(AssistantBubble(self._ui("greeting"), "greeting"))
+        transcript.mount(Greeting(self._ui("greeting")))
         self.query_one("#suggestions", Suggestions).show([])
         self.query_one("#facts", FactsPanel).show(self.engine.kb, None, {}, self.lang)
         self.sub_title = self.SUB_TITLE

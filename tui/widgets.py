@@ -10,6 +10,13 @@ from textual.widgets import Button, Label, SelectionList, Static
 from assistant.render import answer_json, labels, value_label, verdict_lines
 
 
+class Greeting(Static):
+    """The first words on screen: plain text, so the first paint needs no Markdown parser."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text, markup=False, classes="assistant greeting")
+
+
 class UserBubble(Static):
     """What the person typed."""
 
@@ -17,12 +24,23 @@ class UserBubble(Static):
         super().__init__(text, markup=False, classes="user")
 
 
-class AssistantBubble(Static):
-    """A reply that is not a verdict: a question, a clarification, out of scope. Plain text: the engine
-    already speaks in short lines, and Static renders in a fraction of Markdown's time."""
+def assistant_bubble(text: str, kind: str):
+    """A reply that is not a verdict (a question, a clarification, evidence, out of scope) as Markdown. The
+    Markdown widget is imported here, not at start-up, so the first paint does not wait for its parser."""
+    from textual.widgets import Markdown
 
-    def __init__(self, text: str, kind: str) -> None:
-        super().__init__(text, markup=False, classes=f"assistant {kind}")
+    return Markdown(as_markdown(text), classes=f"assistant {kind}")
+
+
+def as_markdown(text: str) -> str:
+    """The engine speaks in lines ("1. …", "- …", plain sentences); keep each on its own line."""
+    lines = []
+    for line in text.splitlines():
+        if line[:2].rstrip(".") .isdigit() or line.startswith(("- ", "· ")):
+            lines.append(line)
+        else:
+            lines.append(line.replace("*", "\\*").replace("_", "\\_") + "  ")
+    return "\n".join(lines)
 
 
 class VerdictCard(Vertical):
