@@ -70,10 +70,10 @@ class WeiquanApp(App[None]):
         with Horizontal(id="body"):
             with Vertical(id="chat"):
                 yield Transcript(id="transcript")
-                yield Suggestions(id="suggestions")
                 with Horizontal(id="prompt-row"):
                     yield Input(placeholder=self._ui("placeholder"), id="prompt")
                     yield Label(self._ui("loading"), id="status")
+                yield Suggestions(id="suggestions")  # after the prompt: Tab goes from typing to the buttons
             yield FactsPanel(id="facts")
         yield Footer()
 

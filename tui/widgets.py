@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import HorizontalScroll, Vertical, VerticalScroll
 from textual.message import Message
 from textual.content import Content
 from textual.widgets import Button, Label, SelectionList, Static
@@ -34,12 +34,14 @@ def assistant_bubble(text: str, kind: str):
 
 def as_markdown(text: str) -> str:
     """The engine speaks in lines ("1. …", "- …", plain sentences); keep each on its own line."""
-    lines = []
+    lines: list[str] = []
+    in_list = False
     for line in text.splitlines():
-        if line[:2].rstrip(".") .isdigit() or line.startswith(("- ", "· ")):
-            lines.append(line)
-        else:
-            lines.append(line.replace("*", "\\*").replace("_", "\\_") + "  ")
+        item = line[:2].rstrip(".").isdigit() or line.startswith(("- ", "· "))
+        if in_list and not item:
+            lines.append("")  # end the list, or the next sentence joins its last item
+        lines.append(line if item else line.replace("*", "\\*").replace("_", "\\_") + "  ")
+        in_list = item
     return "\n".join(lines)
 
 
@@ -79,7 +81,7 @@ class Transcript(VerticalScroll):
     """The conversation so far."""
 
 
-class Suggestions(Horizontal):
+class Suggestions(HorizontalScroll):
     """Buttons for what can be answered now: choices, candidates, "not sure", follow-ups."""
 
     class Picked(Message):
