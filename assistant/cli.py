@@ -206,15 +206,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ kb
 
 
+def _kb_dir(args) -> "Path":
+    from pathlib import Path
+
+    from knowledge_base import locations
+
+    if args.kb is not None and not os.path.isdir(args.kb):
+        raise UsageError(f"--kb: {args.kb!r} is not a directory")
+    return Path(args.kb) if args.kb else locations.shipped_kb_dir()
+
+
 def cmd_kb_eval(args: argparse.Namespace) -> int:
-    from knowledge_base.evaluate import evaluate, format_report, read_labelled
+    from knowledge_base.evaluate import compare_with_previous, evaluate, format_report, read_labelled
 
     engine = _load(args.kb)
     try:
         items = read_labelled(args.file, engine.kb)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    report = evaluate(engine, items)
+    report = compare_with_previous(args.file, evaluate(engine, items))
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -223,18 +233,42 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_kb_lint(args: argparse.Namespace) -> int:
-    from knowledge_base.loader import KnowledgeBaseError, load
+    from knowledge_base.lint import as_json, lint
 
-    if args.kb is not None and not os.path.isdir(args.kb):
-        raise UsageError(f"--kb: {args.kb!r} is not a directory")
-    from knowledge_base import locations
+    problems = lint(_kb_dir(args))
+    if args.json:
+        print(json.dumps(as_json(problems), ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            print(f"{problem.file}:{problem.line}: {problem.level}: {problem.message}")
+    return ExitCode.PROBLEMS if any(p.level == "error" for p in problems) else ExitCode.OK
+
+
+def cmd_kb_new(args: argparse.Namespace) -> int:
+    from knowledge_base.authoring import AuthoringError, new_scenario
 
     try:
-        load(args.kb or locations.shipped_kb_dir())
-    except KnowledgeBaseError as exc:
-        for problem in exc.problems:
-            print(f"{problem.file}:{problem.line}: {problem.level}: {problem.message}")
-        return ExitCode.PROBLEMS
+        path = new_scenario(_kb_dir(args), args.id, args.role)
+    except AuthoringError as exc:
+        raise UsageError(str(exc)) from None
+    print(path)
+    return ExitCode.OK
+
+
+def cmd_kb_show(args: argparse.Namespace) -> int:
+    from knowledge_base.authoring import show
+
+    engine = _load(args.kb)
+    _check_scenario(engine.kb, args.id)
+    print(show(engine.kb, args.id, args.lang), end="")
+    return ExitCode.OK
+
+
+def cmd_kb_stats(args: argparse.Namespace) -> int:
+    from knowledge_base.authoring import format_stats, stats
+
+    rows = stats(_load(args.kb).kb)
+    print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else format_stats(rows))
     return ExitCode.OK
 
 
@@ -278,9 +312,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     kb = commands.add_parser("kb", help="knowledge-base tools").add_subparsers(dest="kb_command", metavar="KB_COMMAND", parser_class=_Parser)
     kb.required = True
-    lint = kb.add_parser("lint", help="check the knowledge base")
+    lint = kb.add_parser("lint", help="check the knowledge base: every problem as file:line: level: message")
     lint.add_argument("--kb", metavar="DIR")
+    lint.add_argument("--json", action="store_true")
     lint.set_defaults(handler=cmd_kb_lint)
+    new = kb.add_parser("new", help="write a scaffold for a new scenario")
+    new.add_argument("id", help="snake_case scenario id")
+    new.add_argument("--kb", metavar="DIR")
+    new.add_argument("--role", choices=("buyer", "seller", "both"), default="buyer")
+    new.set_defaults(handler=cmd_kb_new)
+    show = kb.add_parser("show", help="a scenario as a reader sees it, rules as sentences")
+    show.add_argument("id")
+    show.add_argument("--lang", choices=("zh", "en"), default="zh")
+    show.add_argument("--kb", metavar="DIR")
+    show.set_defaults(handler=cmd_kb_show)
+    stats_cmd = kb.add_parser("stats", help="examples and keywords per scenario, thinnest first")
+    stats_cmd.add_argument("--kb", metavar="DIR")
+    stats_cmd.add_argument("--json", action="store_true")
+    stats_cmd.set_defaults(handler=cmd_kb_stats)
     evaluate = kb.add_parser("eval", help="measure matching on a labelled JSONL file")
     evaluate.add_argument("file", help='lines of {"q": ..., "expected": id or null}')
     evaluate.add_argument("--kb", metavar="DIR")

@@ -44,6 +44,8 @@ class Index:
     unknown_idf: float
     # term → [(class, its BM25 contribution)], computed once here so a question costs one lookup per term
     postings: dict[str, list[tuple[int, float]]]
+    term_freqs: list[dict[str, int]]  # per class, for leave-one-out checks of the examples (kb lint)
+    lengths: list[int]
     codes: dict[str, int]  # token → its number, for token-level fuzzy matching
     examples: list[str]  # each example as its tokens' codes (see _encode)
     example_class: list[int]
@@ -134,6 +136,8 @@ def build_index(kb) -> Index:
         idf=idf,
         unknown_idf=math.log(1 + (n + 0.5) / 0.5),
         postings=postings,
+        term_freqs=term_freqs,
+        lengths=lengths,
         codes=codes,
         examples=[_encode(tokens, codes) for tokens in examples],
         example_class=example_class,
@@ -186,8 +190,12 @@ class Matcher:
     def tokens(self, question: str) -> list[str]:
         return features(self.tokenizer, normalise(question[:MAX_QUERY_CHARS]))
 
-    def raw_scores(self, tokens: list[str]) -> list[float]:
-        """Combined BM25 coverage and fuzzy similarity for every class, in index order."""
+    def raw_scores(self, tokens: list[str], leave_out: int | None = None) -> list[float]:
+        """Combined BM25 coverage and fuzzy similarity for every class, in index order.
+
+        `leave_out` scores an example of the knowledge base as if it were not there (its own counts taken
+        out of its scenario, itself out of the fuzzy choices): how `kb lint` checks that each example
+        still points at its own scenario. IDF is kept as built; the difference is negligible."""
         index = self.index
         n = len(index.classes)
         if not tokens:
@@ -195,9 +203,13 @@ class Matcher:
         bm25 = [0.0] * n
         ceiling = 0.0
         terms = set(tokens)  # each distinct term once: repeating a word does not make it weigh more
+        own = index.example_class[leave_out] if leave_out is not None else None
         for term in terms:
-            ceiling += index.idf.get(term, index.unknown_idf) * (K1 + 1)
+            idf = index.idf.get(term, index.unknown_idf)
+            ceiling += idf * (K1 + 1)
             for c, weight in index.postings.get(term, ()):
+                if c == own:
+                    weight = self._without(term, c, tokens, idf)
                 bm25[c] += weight
         coverage = [score / ceiling for score in bm25]
         # Fuzzy similarity only where it can change the outcome: the best few scenarios by BM25 (and out of
@@ -210,7 +222,7 @@ class Matcher:
         for term in terms:
             for number in index.example_postings.get(term, ()):
                 c = index.example_class[number]
-                if c in candidates and number not in seen:
+                if c in candidates and number not in seen and number != leave_out:
                     seen.add(number)
                     candidates[c].append(index.examples[number])
         query = _encode(tokens, index.codes)
@@ -219,6 +231,15 @@ class Matcher:
             best = process.extractOne(query, choices, scorer=fuzz.token_set_ratio, processor=None)
             fuzzy[c] = best[1] / 100 if best else 0.0
         return [BM25_WEIGHT * coverage[c] + (1 - BM25_WEIGHT) * fuzzy[c] for c in range(n)]
+
+    def _without(self, term: str, c: int, example: list[str], idf: float) -> float:
+        index = self.index
+        tf = index.term_freqs[c].get(term, 0) - example.count(term)
+        if tf <= 0:
+            return 0.0
+        length = index.lengths[c] - len(example)
+        average = sum(index.lengths) / len(index.lengths)
+        return idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
 
     def known_share(self, tokens: list[str]) -> float:
         """How many of the question's words (bigrams aside) the knowledge base has seen."""

@@ -98,21 +98,61 @@ def _pct(value: float | None) -> str:
     return "  n/a" if value is None else f"{value * 100:5.1f}%"
 
 
+def _delta(now: float | None, before: float | None) -> str:
+    if now is None or before is None:
+        return ""
+    change = (now - before) * 100
+    return "   (unchanged since the last run)" if abs(change) < 0.05 else f"   ({change:+.1f} points since the last run)"
+
+
 def format_report(report: dict) -> str:
+    previous = report.get("previous") or {}
     lines = [
         f"questions: {report['questions']} ({report['in_scope']} in scope, {report['out_of_scope']} out of scope)",
-        f"top-1 accuracy (in scope): {_pct(report['accuracy'])}",
-        f"out-of-scope rejection:    {_pct(report['rejection'])}",
+        f"top-1 accuracy (in scope): {_pct(report['accuracy'])}{_delta(report['accuracy'], previous.get('accuracy'))}",
+        f"out-of-scope rejection:    {_pct(report['rejection'])}{_delta(report['rejection'], previous.get('rejection'))}",
     ]
     for lang, value in report["by_language"].items():
         lines.append(f"  accuracy, {lang} questions:  {_pct(value)}")
     lines.append("")
-    lines.append(f"{'scenario':32} {'n':>4} {'recall':>7} {'precision':>9}")
+    lines.append(f"{'scenario':32} {'n':>4} {'recall':>7} {'precision':>9} {'recall before':>14}")
+    before = previous.get("scenarios", {})
     for sid, row in sorted(report["scenarios"].items(), key=lambda kv: (kv[1]["recall"] or 0, kv[0])):
-        lines.append(f"{sid:32} {row['questions']:>4} {_pct(row['recall']):>7} {_pct(row['precision']):>9}")
+        was = _pct(before.get(sid)) if sid in before else ""
+        lines.append(f"{sid:32} {row['questions']:>4} {_pct(row['recall']):>7} {_pct(row['precision']):>9} {was:>14}")
     if report["confusions"]:
         lines.append("")
         lines.append("most confused (expected → got):")
         for pair in report["confusions"]:
-            lines.append(f"  {pair['expected']} → {pair['got']}: {pair['count']}  e.g. {pair['examples'][0]}")
+            lines.append(f"  {pair['expected']} → {pair['got']}: {pair['count']}")
+            lines += [f"      · {q}" for q in pair["examples"]]
     return "\n".join(lines)
+
+
+def compare_with_previous(path: str | Path, report: dict) -> dict:
+    """Attach the change against the last run on the same file, and keep this run for the next time."""
+    import hashlib
+
+    from .locations import user_home
+
+    key = hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:16]
+    store = user_home() / "eval" / f"{key}.json"
+    previous = None
+    if store.is_file():
+        try:
+            previous = json.loads(store.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            previous = None
+    if previous:
+        report["previous"] = {
+            "accuracy": previous.get("accuracy"),
+            "rejection": previous.get("rejection"),
+            "scenarios": {sid: row.get("recall") for sid, row in previous.get("scenarios", {}).items()},
+        }
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        keep = {k: v for k, v in report.items() if k != "previous"}
+        store.write_text(json.dumps(keep, ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        pass  # comparing is a convenience; a read-only home only loses it
+    return report
