@@ -14,7 +14,7 @@ def run(coro):
 
 
 async def ready(pilot, app):
-    for _ in range(100):
+    for _ in range(400):
         if app.conversation is not None:
             return
         await pilot.pause(0.05)
@@ -22,7 +22,7 @@ async def ready(pilot, app):
 
 
 async def idle(pilot, app):
-    for _ in range(100):
+    for _ in range(400):  # generous: CI machines are slower and busier
         await pilot.pause(0.02)
         if not app.busy and not app.pending:
             await pilot.pause(0.05)
@@ -268,3 +268,42 @@ def test_snapshot_verdict(snap_compare, size):
 
 def test_snapshot_question(snap_compare):
     assert snap_compare(make(FIXTURE_KB), terminal_size=(80, 24), run_before=_question_on_fixture)
+
+
+def test_keep_a_case_list_it_and_continue_it():
+    from assistant.cases import CaseStore
+
+    async def go():
+        app = make()
+        async with app.run_test(size=(100, 32)) as pilot:
+            await ready(pilot, app)
+            await say(pilot, app, "京东上的判定我不服，我是买家")
+            assert app.last_turn.asking == "ruling_date"
+            await pilot.press("f2")
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if app.case_id:
+                    break
+            case_id = app.case_id
+            assert CaseStore().get(case_id).scenario == "ruling_appeal"
+            await pilot.press("ctrl+n")
+            await pilot.pause(0.05)
+            assert app.case_id is None
+            await pilot.press("ctrl+o")
+            await pilot.pause(0.1)
+            options = app.screen.query_one("#cases")
+            assert case_id in [options.get_option_at_index(i).id for i in range(options.option_count)]
+            index = [options.get_option_at_index(i).id for i in range(options.option_count)].index(case_id)
+            options.highlighted = index
+            await pilot.press("enter")
+            await idle(pilot, app)
+            assert app.case_id == case_id and app.last_turn.asking == "ruling_date"
+            await say(pilot, app, "2026-11-16")
+            assert cards(app)[-1].has_class("eligible")
+            for _ in range(50):  # the case follows the conversation
+                if "ruling_date" in CaseStore().get(case_id).facts:
+                    break
+                await pilot.pause(0.02)
+            assert CaseStore().get(case_id).facts["ruling_date"][0] == "2026-11-16"
+
+    run(go())

@@ -25,6 +25,7 @@ _UI = {
         "not_sure": "不确定", "evidence": "要准备什么证据", "refuses": "卖家拒绝怎么办", "new": "重新开始",
         "yes": "是", "no": "否", "saved": "已保存到 {path}", "save_to": "保存为 Markdown 文件：",
         "edit": "更正 {label}：", "reloaded": "知识库已重新载入", "nothing": "还没有可以保存的答复",
+        "kept": "已存为案件 {id}（F3 查看全部案件）",
         "greeting": "你好，我是维权助手。说说遇到了什么问题：在哪个平台、买了什么、现在卡在哪一步。",
     },
     "en": {
@@ -33,6 +34,7 @@ _UI = {
         "not_sure": "Not sure", "evidence": "What evidence do I need", "refuses": "What if the seller refuses", "new": "Start over",
         "yes": "Yes", "no": "No", "saved": "Saved to {path}", "save_to": "Save as a Markdown file:",
         "edit": "Correct {label}:", "reloaded": "Knowledge base reloaded", "nothing": "There is no answer to save yet",
+        "kept": "Kept as case {id} (F3 lists all cases)",
         "greeting": "Hi, I'm weiquan. Tell me what went wrong: which platform, what you bought, and where things are stuck.",
     },
 }
@@ -49,6 +51,8 @@ class WeiquanApp(App[None]):
         Binding("ctrl+l", "toggle_language", "中文/EN"),
         Binding("ctrl+n", "new_conversation", "New 新对话"),
         Binding("ctrl+s", "save", "Save 保存"),
+        Binding("f2", "keep_case", "Keep case 存案"),
+        Binding("f3,ctrl+o", "cases", "Cases 案件"),
         Binding("ctrl+r", "reload", "Reload 重载", show=False),
     ]
 
@@ -62,7 +66,7 @@ class WeiquanApp(App[None]):
         self.pending: list[tuple[str, bool]] = []  # (text, replace the last reply) waiting for the engine
         self.busy = False
         self.last_turn = None
-
+        self.case_id: str | None = None  # the case this conversation continues, kept up to date
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
@@ -157,6 +161,10 @@ class WeiquanApp(App[None]):
     def answer(self, text: str, replace_last: bool) -> None:
         try:
             turn = self.conversation.send(text) if text else self.conversation.start()
+            if self.case_id is not None and turn.facts:
+                from assistant.cases import CaseStore
+
+                CaseStore().update(self.case_id, facts={n: (f.value, f.source) for n, f in turn.facts.items()})
 
             self.post_message(TurnReady(text, turn, replace_last))
         except Exception as exc:
@@ -281,6 +289,7 @@ class WeiquanApp(App[None]):
 
         self.conversation = Conversation(self.engine, today=self.today, lang=self.fixed_lang or "auto")
         self.last_turn = None
+        self.case_id = None
         transcript = self.query_one("#transcript", Transcript)
         transcript.remove_children()
         transcript.mount(Greeting(self._ui("greeting")))
@@ -314,6 +323,63 @@ class WeiquanApp(App[None]):
         from .screens import AskTextScreen, default_answer_path
 
         self.push_screen(AskTextScreen(self._ui("save_to"), str(default_answer_path(self.lang))), save)
+
+    # ------------------------------------------------------------------ cases
+
+    def action_keep_case(self) -> None:
+        turn = self.last_turn
+        if turn is None or turn.scenario is None:
+            self.notify(self._ui("nothing"), severity="warning")
+            return
+        self.keep_case(turn)
+
+    @work(thread=True, group="cases")
+    def keep_case(self, turn) -> None:
+        from assistant.cases import CaseStore, StoreError
+
+        scenario = self.engine.kb.scenarios[turn.scenario]
+        facts = {n: (f.value, f.source) for n, f in turn.facts.items()}
+        try:
+            if self.case_id is None:
+                self.case_id = CaseStore().create(turn.scenario, scenario.title.get(turn.lang), turn.lang, facts, self.today)
+            else:
+                CaseStore().update(self.case_id, facts=facts)
+        except StoreError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.call_from_thread(self.notify, self._ui("kept", id=self.case_id))
+
+    def action_cases(self) -> None:
+        if self.engine is None:
+            return
+        from .screens import CasesScreen
+
+        def opened(case_id: str | None) -> None:
+            if case_id:
+                self.open_case(case_id)
+
+        try:
+            screen = CasesScreen(self.engine.kb, self.today, self.lang)
+        except Exception as exc:  # a store that is not ours: say so, change nothing
+            self.notify(str(exc), severity="error")
+            return
+        self.push_screen(screen, opened)
+
+    def open_case(self, case_id: str) -> None:
+        from assistant.cases import CaseStore, StoreError
+        from assistant.casefile import typed_facts
+        from assistant.dialogue import Conversation
+        from assistant.facts import Fact
+
+        try:
+            case = CaseStore().get(case_id)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        facts = {name: Fact(name, value, case.facts[name][1]) for name, value in typed_facts(self.engine.kb, case).items()}
+        self.conversation = Conversation(self.engine, today=self.today, lang=self.fixed_lang or case.lang, facts=facts, scenario=case.scenario)
+        self.case_id = case_id
+        self.send("", show=False)
 
     def action_reload(self) -> None:
         self._set_status("loading")

@@ -22,6 +22,8 @@ HELP_ZH = """\
 | Ctrl+L | 中文 ⇄ English |
 | Ctrl+N | 新的对话 / new conversation |
 | Ctrl+S | 把答复保存为 Markdown / save the answer as Markdown |
+| F2 | 把当前对话存为案件 / keep this conversation as a case |
+| F3 / Ctrl+O | 案件列表（倒计时）/ cases with countdowns |
 | Ctrl+R | 重新载入知识库 / reload the knowledge base |
 | F1 | 帮助 / this help |
 | Escape | 关闭当前页面 / close this screen |
@@ -139,3 +141,51 @@ def default_answer_path(lang: str) -> Path:
 
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     return user_home() / "answers" / f"weiquan-{stamp}.md"
+
+
+class CasesScreen(Screen[str | None]):
+    """The cases kept, soonest deadline first, with how many days are left; Enter continues one."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Back")]
+
+    def __init__(self, kb, today, lang: str) -> None:
+        from assistant.cases import CaseStore
+        from assistant.casefile import evaluate_case
+
+        super().__init__()
+        self.lang = lang
+        rows = []
+        for case in CaseStore().list():  # raises StoreError for a file that is not ours: the app says so
+            verdict = evaluate_case(kb, case, today).verdict if case.scenario in kb.scenarios else None
+            deadline = verdict.deadline if verdict else None
+            rows.append((case, verdict, deadline))
+        far = today.replace(year=today.year + 100)
+        rows.sort(key=lambda r: (r[0].status != "open", r[2].date if r[2] else far))
+        self.rows, self.today = rows, today
+
+    def compose(self) -> ComposeResult:
+        title = "案件（Enter 继续，Esc 返回）" if self.lang == "zh" else "Cases (Enter continues one, Esc goes back)"
+        yield Label(title, id="cases-title")
+        yield OptionList(*[Option(self._line(*row), id=row[0].id) for row in self.rows], id="cases")
+        yield Footer()
+
+    def _line(self, case, verdict, deadline) -> str:
+        zh = self.lang == "zh"
+        if deadline is not None:
+            days = (deadline.date - self.today).days
+            when = (f"还剩 {days} 天" if zh else f"{days} days left") if days >= 0 else (f"已过 {-days} 天" if zh else f"{-days} days ago")
+            countdown = f"{deadline.date.isoformat()} · {when}"
+        else:
+            countdown = "—"
+        status = verdict.status if verdict else "…"
+        return f"{case.title}  [{case.status} · {status}]  {countdown}  ({case.id})"
+
+    def on_mount(self) -> None:
+        self.query_one("#cases", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#cases")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

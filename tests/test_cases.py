@@ -1,0 +1,212 @@
+"""Cases: the SQLite store (transactions, two writers, kill -9, foreign and newer files), deadline
+recomputation, `case due` across a holiday and a make-up working day, exports and drafts."""
+import datetime as dt
+import hashlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from assistant.cases import SCHEMA_VERSION, CaseStore, StoreError, event_kind
+from conftest import ROOT, run_cli
+
+TODAY = dt.date(2026, 11, 21)
+
+
+@pytest.fixture
+def home(tmp_path):
+    return {"WEIQUAN_HOME": str(tmp_path / "home")}
+
+
+def case_cli(home, *args):
+    result = run_cli("case", *args, env=home)
+    assert result.returncode == 0, result.stderr.decode()
+    return result.stdout.decode()
+
+
+def new_case(home, *args):
+    return json.loads(case_cli(home, "new", "--json", *args))["id"]
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_store_is_created_on_first_write_only(tmp_path):
+    store = CaseStore(tmp_path / "nested" / "cases.sqlite3")
+    assert store.list() == [] and not store.path.exists()
+    case_id = store.create("seven_day_return", "退外套", "zh", {"received_date": (dt.date(2026, 11, 16), "flag")}, TODAY)
+    assert store.path.exists()
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    case = store.get(case_id)
+    assert case.facts["received_date"] == ("2026-11-16", "flag") and case.events[0].kind == "opened"
+
+
+def test_a_failed_change_leaves_nothing_half_done(tmp_path):
+    store = CaseStore(tmp_path / "cases.sqlite3")
+    case_id = store.create("seven_day_return", "t", "zh", {}, TODAY)
+    with pytest.raises(Exception):
+        store.update(case_id, facts={"platform": ("taobao", "flag"), "bad": (object(), "flag")})  # cannot encode
+    assert store.get(case_id).facts == {}
+
+
+def test_events_set_facts_and_deadlines_follow(home):
+    case_id = new_case(home, "--scenario", "ruling_appeal", "--fact", "role=buyer", "--fact", "platform=jd", "--today", "2026-11-21")
+    before = json.loads(case_cli(home, "show", case_id, "--json", "--today", "2026-11-21"))
+    assert before["verdict"] is None and before["missing_facts"][0] == "ruling_date"
+    case_cli(home, "update", case_id, "--event", "收到平台判定结果", "--date", "2026-11-16", "--today", "2026-11-21")
+    after = json.loads(case_cli(home, "show", case_id, "--json", "--today", "2026-11-21"))
+    assert after["facts"]["ruling_date"] == {"value": "2026-11-16", "source": "event"}
+    assert after["verdict"]["status"] == "eligible" and after["verdict"]["deadline"] == "2026-11-23"
+    assert [e["kind"] for e in after["timeline"]] == ["ruling", "opened"]
+    case_cli(home, "update", case_id, "--fact", "ruling_date=2026-11-10", "--today", "2026-11-21")
+    moved = json.loads(case_cli(home, "show", case_id, "--json", "--today", "2026-11-21"))
+    assert moved["verdict"]["status"] == "window_passed"
+
+
+def test_due_across_a_holiday_and_a_make_up_working_day(home):
+    counterfeit = new_case(home, "--scenario", "seller_counterfeit_accusation", "--fact", "platform=tmall",
+                           "--fact", "notice_date=2026-09-30", "--title", "售假申诉", "--today", "2026-10-01")
+    seven = new_case(home, "--scenario", "seven_day_return", "--fact", "platform=jd", "--fact", "received_date=2026-09-28",
+                     "--title", "退货", "--today", "2026-10-01")
+    rows = json.loads(case_cli(home, "due", "--within", "14", "--today", "2026-10-01", "--json"))
+    assert [(r["case"], r["date"], r["count"]) for r in rows] == [(seven, "2026-10-08", "calendar"), (counterfeit, "2026-10-10", "working")]
+    assert rows[0]["days_left"] == 7
+    assert rows[1]["working_days_left"] == 3  # 10-08, 10-09 and the make-up Saturday 10-10
+    soon = json.loads(case_cli(home, "due", "--within", "6", "--today", "2026-10-01", "--json"))
+    assert soon == []
+    case_cli(home, "close", seven)
+    assert [r["case"] for r in json.loads(case_cli(home, "due", "--within", "14", "--today", "2026-10-01", "--json"))] == [counterfeit]
+    listed = json.loads(case_cli(home, "list", "--json", "--today", "2026-10-01"))
+    assert {r["id"]: r["status"] for r in listed} == {counterfeit: "open", seven: "closed"}
+
+
+@pytest.mark.parametrize("lang, blank, heading", [("zh", "【待填写：你的姓名】", "12315 / 消费者协会投诉"), ("en", "[TO FILL: your name]", "Complaint to 12315")])
+def test_export_with_every_draft_in_both_languages(home, lang, blank, heading):
+    case_id = new_case(home, "--scenario", "fake_goods", "--fact", "platform=tmall", "--fact", "price=299",
+                       "--fact", "received_date=2026-11-10", "--title", "假耳机", "--today", "2026-11-21")
+    case_cli(home, "update", case_id, "--have", "0", "--today", "2026-11-21")
+    text = case_cli(home, "export", case_id, "--lang", lang, "--today", "2026-11-21")
+    drafts = {"zh": ["给卖家的消息", "平台介入说明", "对判定的申诉", heading], "en": ["Message to the seller", "Statement for platform intervention", "Appeal against the ruling", heading]}[lang]
+    for title in drafts:
+        assert f"### {title}" in text
+    assert blank in text and "¥1196" in text and "- [x] " in text and "- [ ] " in text
+    assert ("天猫" if lang == "zh" else "Tmall") in text
+    assert "$" not in text  # every placeholder filled or marked
+
+
+def test_export_to_a_file(home, tmp_path):
+    case_id = new_case(home, "--scenario", "not_received", "--fact", "order_status=shipped", "--today", "2026-11-21")
+    out = tmp_path / "case.md"
+    case_cli(home, "export", case_id, "--out", str(out), "--today", "2026-11-21")
+    assert out.read_text(encoding="utf-8").startswith("# 付了款却没收到货")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["show", "nope"], "no case 'nope'"),
+    (["new", "--scenario", "nope"], "unknown scenario"),
+    (["new", "--scenario", "fake_goods", "--fact", "price=abc"], "not a number"),
+])
+def test_bad_input_exits_2(home, args, message):
+    result = run_cli("case", *args, env=home)
+    assert result.returncode == 2 and message in result.stderr.decode()
+
+
+def test_update_needs_something_and_dates_not_in_the_future(home):
+    case_id = new_case(home, "--scenario", "not_received", "--today", "2026-11-21")
+    assert run_cli("case", "update", case_id, env=home).returncode == 2
+    late = run_cli("case", "update", case_id, "--event", "签收了", "--date", "2026-12-01", "--today", "2026-11-21", env=home)
+    assert late.returncode == 2 and "after today" in late.stderr.decode()
+
+
+def test_a_foreign_or_corrupt_file_is_refused_and_untouched(home, tmp_path):
+    store = tmp_path / "home" / "cases.sqlite3"
+    store.parent.mkdir(parents=True)
+    store.write_bytes(b"this is my tax return, not a database" * 100)
+    before = digest(store)
+    for args in (["list"], ["new", "--scenario", "not_received"]):
+        result = run_cli("case", *args, env=home)
+        assert result.returncode == 1 and "left untouched" in result.stderr.decode()
+        assert len(result.stderr.decode().strip().splitlines()) == 1
+    assert digest(store) == before
+    store.unlink()
+    other = sqlite3.connect(store)
+    other.execute("CREATE TABLE photos (id INTEGER)")
+    other.commit()
+    other.close()
+    before = digest(store)
+    result = run_cli("case", "new", "--scenario", "not_received", env=home)
+    assert result.returncode == 1 and "something else" in result.stderr.decode()
+    assert digest(store) == before
+
+
+def test_a_newer_schema_is_refused_not_downgraded(tmp_path):
+    store = CaseStore(tmp_path / "cases.sqlite3")
+    store.create("not_received", "t", "zh", {}, TODAY)
+    conn = sqlite3.connect(store.path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    before = digest(store.path)
+    with pytest.raises(StoreError, match="newer weiquan"):
+        store.list()
+    with pytest.raises(StoreError, match="newer weiquan"):
+        store.create("not_received", "t", "zh", {}, TODAY)
+    assert digest(store.path) == before
+
+
+WRITER = r"""
+import sys, datetime as dt
+sys.path.insert(0, sys.argv[1])
+from assistant.cases import CaseStore
+store = CaseStore(sys.argv[2])
+case_id = sys.argv[3]
+for n in range(int(sys.argv[4])):
+    store.update(case_id, event=(dt.date(2026, 11, 20), f"{sys.argv[5]} note {n}"))
+    print(n, flush=True)
+"""
+
+
+def test_two_writers_at_once_lose_nothing(tmp_path):
+    store = CaseStore(tmp_path / "cases.sqlite3")
+    case_id = store.create("not_received", "t", "zh", {}, TODAY)
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(ROOT), str(store.path), case_id, "60", name],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for name in ("a", "b")]
+    for writer in writers:
+        assert writer.wait(timeout=120) == 0, writer.stderr.read().decode()
+    notes = [e.note for e in store.get(case_id).events if e.kind == "note"]
+    assert sorted(notes) == sorted([f"{w} note {n}" for w in "ab" for n in range(60)])
+
+
+def test_kill_9_mid_write_keeps_what_was_committed(tmp_path):
+    store = CaseStore(tmp_path / "cases.sqlite3")
+    case_id = store.create("not_received", "t", "zh", {}, TODAY)
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(ROOT), str(store.path), case_id, "100000", "k"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    committed = -1
+    deadline = time.time() + 60
+    while committed < 50 and time.time() < deadline:
+        committed = int(writer.stdout.readline().split()[0])
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.wait()
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    notes = {e.note for e in store.get(case_id).events if e.kind == "note"}
+    assert {f"k note {n}" for n in range(committed + 1)} <= notes  # everything reported committed is there
+    store.update(case_id, event=(TODAY, "after the crash"))  # and the store is still usable
+    assert "after the crash" in {e.note for e in store.get(case_id).events}
+
+
+def test_event_kinds():
+    assert event_kind("卖家拒绝了退款") == ("seller_refused", {"seller_response": "refused"})
+    assert event_kind("applied for a refund")[0] == "refund_requested"
+    assert event_kind("ruling received")[0] == "ruling"
+    assert event_kind("打电话问了快递")[0] == "note"
