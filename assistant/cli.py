@@ -334,6 +334,8 @@ def cmd_case_export(args: argparse.Namespace) -> int:
 
 def cmd_case_close(args: argparse.Namespace) -> int:
     _case_call(_store().close, args.id, _today(args.today))
+    if args.json:
+        print(json.dumps({"id": args.id, "status": "closed"}))
     return ExitCode.OK
 
 

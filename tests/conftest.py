@@ -49,3 +49,18 @@ def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None) -> 
         env=full_env,
         timeout=120,
     )
+
+
+def line_of(path: Path, text: str) -> int:
+    """The 1-based line of the file where text first occurs: what a message must point at."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if text in line:
+            return number
+    raise AssertionError(f"{text!r} not in {path}")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first occurrence of old (which must be there) in a copied fixture file."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from conftest import FIXTURE_KB, ROOT, run_cli
+from conftest import FIXTURE_KB, ROOT, edit, line_of, run_cli
 from knowledge_base.lint import lint
 
 
@@ -15,17 +15,8 @@ def kb(tmp_path):
     return target
 
 
-def line_of(path, text):
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if text in line:
-            return number
-    raise AssertionError(f"{text!r} not in {path}")
 
 
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def found(root):

@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from conftest import FIXTURE_KB
+from conftest import FIXTURE_KB, edit, line_of
 from knowledge_base.loader import KnowledgeBaseError, load
 
 
@@ -20,18 +20,8 @@ def problems_of(root):
     return [str(p) for p in caught.value.problems]
 
 
-def line_of(path, text):
-    """The 1-based line of the file where text starts: what the message must point at."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if text in line:
-            return number
-    raise AssertionError(f"{text!r} not in {path}")
 
 
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_fixture_loads(kb_copy):

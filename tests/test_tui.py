@@ -307,3 +307,27 @@ def test_keep_a_case_list_it_and_continue_it():
             assert CaseStore().get(case_id).facts["ruling_date"][0] == "2026-11-16"
 
     run(go())
+
+
+def test_reload_shows_a_changed_knowledge_base(tmp_path):
+    import shutil
+
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb)
+
+    async def go():
+        app = make(kb)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot, app)
+            assert app.engine.kb.scenarios["want_return"].title.en == "Want to return"
+            path = kb / "scenarios" / "want_return.yaml"
+            path.write_text(path.read_text(encoding="utf-8").replace("en: Want to return}", "en: Return it}"), encoding="utf-8")
+            old = app.engine
+            await pilot.press("ctrl+r")
+            for _ in range(200):
+                await pilot.pause(0.02)
+                if app.engine is not old:
+                    break
+            assert app.engine.kb.scenarios["want_return"].title.en == "Return it"
+
+    run(go())
