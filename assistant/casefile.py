@@ -150,7 +150,7 @@ def export_markdown(kb, case, today: dt.date, lang: str | None = None, *, drafts
     templates = _drafts(kb.root)
     values = _draft_values(kb, case, facts, verdict, evaluation, lang)
     blank = templates["blank"][lang]
-    for key, draft in templates["drafts"].items():
+    for draft in templates["drafts"].values():
         body = Template(draft[lang]).safe_substitute(_Blanks(values, blank, _BLANK_NAMES[lang]))
         out += ["", f"### {draft['title'][lang]}", "", "```text", body.rstrip(), "```"]
     return "\n".join(out) + "\n"

@@ -342,7 +342,7 @@ def cmd_case_close(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ kb
 
 
-def _kb_dir(args) -> "Path":
+def _kb_dir(args):
     from pathlib import Path
 
     from knowledge_base import locations

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from .files import DICT_FILES, fingerprint
 from .model import KnowledgeBase, KnowledgeBaseError, Problem  # noqa: F401  (re-exported)
-from .schema import FactCatalogue, FactDefinition, OutOfScope, ParameterFile, Scenario
+from .schema import FactCatalogue, OutOfScope, ParameterFile, Scenario
 
 try:  # libyaml's parser is several times faster; both are safe loaders
     _SafeLoader: type = yaml.CSafeLoader
@@ -323,7 +323,7 @@ def check_references(scenario: Scenario, rel: str, lines: dict[tuple, int], fact
             elif "price" not in asked and bases.get(basis) and bases[basis].multiplier is not None:
                 problems.append(Problem(rel, at("outcomes", name, "compensation", k), "compensation needs the fact 'price' in questions"))
     for index, test in enumerate(scenario.tests):
-        for name, value in test.facts.items():
+        for name in test.facts:
             if name not in known_facts:
                 problems.append(Problem(rel, at("tests", index, "facts", name), f"test {test.name!r}: unknown fact {name!r}{_did_you_mean(name, known_facts)}"))
     return problems

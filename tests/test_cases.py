@@ -52,7 +52,7 @@ def test_store_is_created_on_first_write_only(tmp_path):
 def test_a_failed_change_leaves_nothing_half_done(tmp_path):
     store = CaseStore(tmp_path / "cases.sqlite3")
     case_id = store.create("seven_day_return", "t", "zh", {}, TODAY)
-    with pytest.raises(Exception):
+    with pytest.raises(TypeError):
         store.update(case_id, facts={"platform": ("taobao", "flag"), "bad": (object(), "flag")})  # cannot encode
     assert store.get(case_id).facts == {}
 
