@@ -43,6 +43,7 @@ def cn_number(text: str) -> int | None:
 
 _DATE_PATTERNS: list[tuple[str, str]] = [
     ("iso", r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?"),
+    ("last_month", r"上个?月(\d{1,2}|[一二三四五六七八九十]+)[日号]"),
     ("md_zh", r"(\d{1,2}|[一二三四五六七八九十]+)月(\d{1,2}|[一二三四五六七八九十]+)[日号]"),
     ("md_en", r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b"),
     ("dm_en", r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"),
@@ -79,6 +80,9 @@ def _resolve(kind: str, groups: tuple, today: dt.date) -> dt.date:
             day, month = int(groups[0]), _MONTHS_EN[groups[1]]
         date = dt.date(today.year, month, day)
         return date if date <= today else date.replace(year=today.year - 1)  # "11月16号" means the last one
+    if kind == "last_month":
+        first = today.replace(day=1) - dt.timedelta(days=1)
+        return first.replace(day=cn_number(groups[0]))
     if kind in ("days_ago", "days_ago_en"):
         return today - dt.timedelta(days=cn_number(groups[0]))
     if kind == "last_week":
@@ -124,7 +128,7 @@ _EVENTS = [
     ("refund_requested_date", r"申请(?:了|的)?(?:退款|售后|退货)|退款申请|requested? (?:a )?refund|applied for (?:a )?refund|refund request"),
     ("completed_date", r"交易成功|确认收货|完成交易|completed"),
     ("ruling_date", r"判定|裁决|判了|判决|ruling|ruled|decision"),
-    ("notice_date", r"通知|被投诉|收到投诉|notice|notified"),
+    ("notice_date", r"收到(?:了)?(?:的)?(?:平台)?(?:的)?(?:投诉|处罚|违规|售假)?(?:的)?通知|通知|被投诉|收到投诉|received (?:the |a )?(?:notice|complaint)|notice|notified"),
     ("received_date", r"(?<![没未不])(?:签收|收到|到货|收货|到的|received|delivered|arrived|got it|signed)"),
     ("shipped_date", r"(?<![没未不])(?:发货|发出|寄出|shipped|dispatched)"),
     ("paid_date", r"付款|付了款|付的款|付钱|下单|下的单|拍下|买的|购买|paid|ordered|bought|purchased"),
@@ -181,7 +185,7 @@ _FOOD = r"食品|食物|零食|奶粉|白酒|红酒|啤酒|茶叶|水果|牛肉|
 _PRICE = re.compile(
     rf"(?:花了|付了|实付|价格|价值|一共|共|才|paid|for|cost|price)?\s*(?:¥|￥|rmb|cny)\s*(\d[\d,]*(?:\.\d+)?)"
     rf"|(\d[\d,]*(?:\.\d+)?|{_CN_NUMBER})\s*(?:元|块钱|块|rmb|yuan|cny)(?![a-z])"
-    rf"|(?:花了|付了|实付|paid)\s*(\d[\d,]*(?:\.\d+)?|{_CN_NUMBER})"
+    rf"|(?:花了|付了|实付|paid)\s*(\d[\d,]*(?:\.\d+)?|{_CN_NUMBER})(?![\d,.]|\s*(?:天|日|小时|周|个?月|年|days?|hours?|weeks?|months?))"
 )
 
 

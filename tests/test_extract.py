@@ -21,6 +21,10 @@ TODAY = dt.date(2026, 11, 21)  # a Saturday
         ("卖家拒绝了退款，我11月10日申请的退款", {"seller_response": "refused", "refund_requested_date": dt.date(2026, 11, 10)}),
         ("买的奶粉是假的，花了两百五", {"is_food": True, "price": 250}),
         ("交易成功十天了", {"order_status": "completed", "completed_date": dt.date(2026, 11, 11)}),
+        ("我是卖家，被投诉卖假货了，昨天收到的通知，天猫", {"role": "seller", "platform": "tmall", "notice_date": dt.date(2026, 11, 20)}),
+        ("I received the complaint notice on Nov 18", {"notice_date": dt.date(2026, 11, 18)}),
+        ("I paid 3 days ago on JD and it has not shipped", {"platform": "jd", "order_status": "paid", "paid_date": dt.date(2026, 11, 18)}),
+        ("上个月15号签收的衣服坏了", {"received_date": dt.date(2026, 10, 15)}),
     ],
 )
 def test_facts_stated_in_the_question(text, expected):
