@@ -8,7 +8,7 @@ from string import Template
 from typing import Any
 
 from .eligibility import Evaluation, Evaluator
-from .render import answer_json, labels, value_label, verdict_lines, verdict_json
+from .render import answer_json, facts_table, labels, value_label, verdict_json, verdict_markdown
 
 
 def typed_facts(kb, case) -> dict[str, Any]:
@@ -124,21 +124,14 @@ def export_markdown(kb, case, today: dt.date, lang: str | None = None, *, drafts
     out = [f"# {case.title}", "", f"{heads[0]}: `{case.id}` · {scenario.title.get(lang)} · {case.status} · {today.isoformat()}", ""]
     out.append(answer_json(kb, case.scenario, lang)["summary"])
     out.append("")
-    if facts:
-        out += ["| | |", "|---|---|"]
-        for name, value in facts.items():
-            definition = kb.fact(name, scenario)
-            label = definition.label.get(lang) if definition else name
-            out.append(f"| {label} | {value_label(definition, value, lang)} |")
-        out.append("")
+    out += facts_table(kb, scenario, facts, lang)
     out.append(f"## {heads[1]}")
     if verdict is not None:
-        lines = verdict_lines(kb, scenario, verdict, lang, today, evaluator.calendar)
-        out += [f"**{lines[0]}**", ""] + [f"{line}  " for line in lines[1:]]
+        out += verdict_markdown(kb, scenario, verdict, lang, today, evaluator.calendar)
     else:
         missing = ", ".join(kb.fact(n, scenario).label.get(lang) for n in evaluation.missing if kb.fact(n, scenario))
         out.append(f"{heads[6]}: {missing}")
-    out += ["", f"## {heads[2]}"] + [f"- {e.date.isoformat()} · {e.kind} · {e.note}" for e in case.events]
+    out += [f"## {heads[2]}"] + [f"- {e.date.isoformat()} · {e.kind} · {e.note}" for e in case.events]
     out += ["", f"## {heads[3]}"]
     dated = (verdict.deadlines if verdict else []) + ([verdict.opens] if verdict and verdict.opens else [])
     out += [f"- {d.date.isoformat()} ({(d.date - today).days:+d}, {text[d.count]}) — {d.label.get(lang)}" for d in dated] or ["-"]

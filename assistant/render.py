@@ -323,6 +323,24 @@ def print_turn(console, kb: "KnowledgeBase", turn: "Turn", *, full: bool = True)
         console.print(f"\n[yellow]{escape(text['missing'])}:[/] {escape(wanted)}")
 
 
+def facts_table(kb: "KnowledgeBase", scenario, values: dict[str, Any], lang: str) -> list[str]:
+    """Known facts as a Markdown table (labels and values as a person reads them)."""
+    if not values:
+        return []
+    rows = ["| | |", "|---|---|"]
+    for name, value in values.items():
+        definition = kb.fact(name, scenario)
+        label = definition.label.get(lang) if definition else name
+        rows.append(f"| {label} | {value_label(definition, value, lang)} |")
+    return rows + [""]
+
+
+def verdict_markdown(kb: "KnowledgeBase", scenario, verdict: "Verdict", lang: str, today: dt.date, calendar=None) -> list[str]:
+    """The verdict lines as Markdown: the first as a heading line, the rest kept as separate lines."""
+    lines = verdict_lines(kb, scenario, verdict, lang, today, calendar)
+    return [f"**{lines[0]}**", ""] + [f"{line.replace('  ·', '  -')}  " for line in lines[1:]] + [""]
+
+
 def answer_markdown(kb: "KnowledgeBase", turn: "Turn", today: dt.date, calendar=None, ticked: set[int] | None = None) -> str:
     """The current answer as a Markdown document (saved by the TUI, reused for case exports)."""
     text = _LABELS[turn.lang]
@@ -332,15 +350,9 @@ def answer_markdown(kb: "KnowledgeBase", turn: "Turn", today: dt.date, calendar=
     scenario = kb.scenarios[scenario_id]
     answer = answer_json(kb, scenario_id, turn.lang)
     out = [f"# {answer['title']}", "", answer["summary"], ""]
-    if turn.facts:
-        out.append("| | |\n|---|---|")
-        for name, fact in turn.facts.items():
-            definition = kb.fact(name, scenario)
-            out.append(f"| {fact_label(kb, name, turn.lang, scenario_id)} | {value_label(definition, fact.value, turn.lang)} |")
-        out.append("")
+    out += facts_table(kb, scenario, {name: fact.value for name, fact in turn.facts.items()}, turn.lang)
     if turn.verdict is not None:
-        lines = verdict_lines(kb, scenario, turn.verdict, turn.lang, today, calendar)
-        out += [f"## {lines[0]}", ""] + [line if line.startswith("  ·") else f"{line}  " for line in lines[1:]] + [""]
+        out += verdict_markdown(kb, scenario, turn.verdict, turn.lang, today, calendar)
         evidence = turn.verdict.outcome.evidence or scenario.evidence
     else:
         out += [turn.say, ""]
@@ -353,4 +365,4 @@ def answer_markdown(kb: "KnowledgeBase", turn: "Turn", today: dt.date, calendar=
     for source in answer["sources"]:
         link = f" <{source['url']}>" if source["url"] else ""
         out.append(f"- {source['title']} ({text['confidence'][source['confidence']]}){link}")
-    return "\n".join(out).replace("  ·", "  -") + "\n"
+    return "\n".join(out) + "\n"
