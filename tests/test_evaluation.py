@@ -34,18 +34,18 @@ def test_eval_sets_do_not_copy_the_examples(engine):
 
 
 def test_dev_accuracy_does_not_drop(dev_report):
-    # measured when these floors were set: 89.5 % in scope, 88.6 % rejected, en 93.3 %, zh 86.7 %
-    assert dev_report["accuracy"] >= 0.88
-    assert dev_report["rejection"] >= 0.86
-    assert dev_report["by_language"]["en"] >= 0.90
-    assert dev_report["by_language"]["zh"] >= 0.85
+    # what the shipped knowledge base reaches: 91.4 % in scope, 90.9 % rejected, en 94.4 %, zh 89.2 %
+    assert dev_report["accuracy"] >= 0.914
+    assert dev_report["rejection"] >= 0.909
+    assert dev_report["by_language"]["en"] >= 0.944
+    assert dev_report["by_language"]["zh"] >= 0.891
 
 
 def test_holdout_accuracy_does_not_drop(engine):
-    # the holdout set was written before tuning and is never tuned on; measured 88.9 % / 90.0 %
+    # the holdout set was written before tuning and is never tuned on: 87.8 % in scope, 90.0 % rejected
     report = evaluate(engine, read_labelled(EVAL / "holdout.jsonl", engine.kb))
-    assert report["accuracy"] >= 0.85
-    assert report["rejection"] >= 0.80
+    assert report["accuracy"] >= 0.877
+    assert report["rejection"] >= 0.90
 
 
 def test_traditional_script_is_answered_as_well_as_simplified(engine):
