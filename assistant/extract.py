@@ -172,7 +172,7 @@ _ROLES = [
 ]
 _STATUS = [
     ("paid", r"还没发货|还没有发货|未发货|没发货|不发货|待发货|没有发货|hasn'?t (?:been )?shipped|not (?:yet )?shipped|not been shipped"),
-    ("completed", r"交易成功|确认收货了|已确认收货|order (?:is )?completed"),
+    ("completed", r"交易成功|确认收货了|已确认收货|\bcompleted\b"),
     ("closed", r"交易关闭|订单关闭|订单被关闭|order (?:was |is )?closed"),
     ("shipped", r"已发货|已经发货|发货了|物流显示|运输中|派送中|快递显示|(?<!not )(?<!n't )shipped"),
 ]
