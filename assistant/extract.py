@@ -127,8 +127,8 @@ def parse_date_text(text: str, today: dt.date) -> dt.date:
 _EVENTS = [
     ("refund_requested_date", r"申请(?:了|的)?(?:退款|售后|退货)|退款申请|requested? (?:a )?refund|applied for (?:a )?refund|refund request"),
     ("completed_date", r"交易成功|确认收货|完成交易|completed"),
-    ("ruling_date", r"判定|裁决|判了|判决|ruling|ruled|decision"),
-    ("notice_date", r"收到(?:了)?(?:的)?(?:平台)?(?:的)?(?:投诉|处罚|违规|售假)?(?:的)?通知|通知|被投诉|收到投诉|received (?:the |a )?(?:notice|complaint)|notice|notified"),
+    ("ruling_date", r"判定|裁决|判了|判决|申诉被驳回|申诉失败|ruling|ruled|decision|appeal[a-z ]{0,20}?(?:rejected|dismissed|turned down|denied)"),
+    ("notice_date", r"收到[^，,。.；;]{0,8}?(?:通知|投诉)|通知|被投诉|received (?:the |a |an )?[a-z ]{0,20}?(?:notice|complaint)|notice|notified"),
     ("received_date", r"(?<![没未不])(?:签收|收到|到货|收货|到的|received|delivered|arrived|got it|signed)"),
     ("shipped_date", r"(?<![没未不])(?:发货|发出|寄出|shipped|dispatched)"),
     ("paid_date", r"付款|付了款|付的款|付钱|下单|下的单|拍下|买的|购买|paid|ordered|bought|purchased"),

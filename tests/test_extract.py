@@ -25,6 +25,8 @@ TODAY = dt.date(2026, 11, 21)  # a Saturday
         ("I received the complaint notice on Nov 18", {"notice_date": dt.date(2026, 11, 18)}),
         ("I paid 3 days ago on JD and it has not shipped", {"platform": "jd", "order_status": "paid", "paid_date": dt.date(2026, 11, 18)}),
         ("上个月15号签收的衣服坏了", {"received_date": dt.date(2026, 10, 15)}),
+        ("昨天收到知识产权投诉通知，我是卖家", {"role": "seller", "notice_date": dt.date(2026, 11, 20)}),
+        ("my appeal on taobao was rejected on Nov 18, I'm the buyer", {"platform": "taobao", "role": "buyer", "seller_response": "refused", "ruling_date": dt.date(2026, 11, 18)}),
         ("my parcel never arrived, taobao, it shows completed 5 days ago",
          {"platform": "taobao", "order_status": "completed", "completed_date": dt.date(2026, 11, 16)}),
     ],
