@@ -18,7 +18,7 @@ from .eligibility import Evaluation, Evaluator, Verdict
 from .extract import DateError, extract_facts, parse_date_text
 from .facts import Fact, FactError, parse_value
 from .match import MatchResult, Ranked
-from .text import clean, guess_language
+from .text import clean, guess_language, normalise
 
 SCENARIO = "scenario"  # what `asking` says while a near tie is being resolved
 _UNSURE = re.compile(r"^(?:不确定|不知道|不清楚|不记得|忘了|说不清|not sure|unsure|don'?t know|no idea|not certain|\?+|？+)$", re.I)
@@ -118,6 +118,7 @@ class Conversation:
         self.asking: str | None = None
         self.pending: list[Ranked] = []
         self.last: Turn | None = None
+        self.question_text = ""  # the question that chose the scenario, read again for its own facts
 
     def _text(self, key: str, **kwargs) -> str:
         return _TEXT[self.lang][key].format(**kwargs)
@@ -190,6 +191,7 @@ class Conversation:
     # ------------------------------------------------------------------ a new question
 
     def _question(self, text: str) -> Turn:
+        self.question_text = text
         stated = self._extract(text)
         if self._initial[1] is None and (self.scenario is None or self._looks_new(text)):
             self.match = self.engine.matcher.match(text)
@@ -206,7 +208,22 @@ class Conversation:
                 self.asking = SCENARIO
                 return self._clarify()
             self.scenario = candidates[0].id
+        self._store_scenario_facts(self.question_text)
         return self._evaluate()
+
+    def _store_scenario_facts(self, text: str) -> None:
+        """Facts of the scenario's own that the question states (patterns in the scenario file)."""
+        scenario = self.kb.scenarios[self.scenario]
+        found = {}
+        lowered = normalise(text)
+        for name, definition in scenario.facts.items():
+            if name in self.facts:
+                continue
+            for value, patterns in definition.extract.items():
+                if any(re.search(p, lowered) for p in patterns):
+                    found[name] = {"true": True, "false": False}.get(value, value) if definition.type == "boolean" else value
+                    break
+        self._store(found, "question")
 
     def start(self) -> Turn:
         """For a conversation opened on a known scenario (`--scenario`): the first question or the verdict."""
@@ -237,6 +254,7 @@ class Conversation:
             names = {str(number), candidate.id, scenario.title.zh.lower(), scenario.title.en.lower()}
             if lowered in names or lowered.rstrip(".、") == str(number):
                 self.scenario, self.asking, self.pending = candidate.id, None, []
+                self._store_scenario_facts(self.question_text)
                 return self._evaluate()
         stated = self._extract(text)
         if "role" in stated:  # "我是卖家" settles a buyer/seller tie
@@ -244,6 +262,7 @@ class Conversation:
             resolved = self._resolve_by_role(self.pending)
             if len(resolved) == 1:
                 self.scenario, self.asking, self.pending = resolved[0].id, None, []
+                self._store_scenario_facts(self.question_text)
                 return self._evaluate()
         turn = self._clarify()
         turn.error = self._text("bad_choice")

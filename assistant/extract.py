@@ -206,6 +206,11 @@ def extract_facts(question: str, today: dt.date) -> dict:
         value = _first(text, options)
         if value is not None:
             facts[name] = value
+    if "role" not in facts:  # someone speaking about "the seller" is the buyer, and the other way round
+        if re.search(r"(?:卖家|商家|店家|客服|\bthe seller|\bthe shop)\s*(?:一直|还|就|又|也)?(?:拒绝|不|说|让|要我|refus|won'?t|ignor|said|says|told|asked me)", text):
+            facts["role"] = "buyer"
+        elif re.search(r"(?:买家|顾客|客户|\bthe buyer|\ba buyer|\bthe customer|\ba customer)\s*(?:一直|还|就|又|也)?(?:说|申请|要求|退|拿|给|claims|says|said|asked|returned|demand|wants|filed|complained)", text):
+            facts["role"] = "seller"
     if re.search(_FOOD, text) and not re.search("酒店", text):
         facts["is_food"] = True
     for match in _PRICE.finditer(text):

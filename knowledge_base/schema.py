@@ -83,12 +83,25 @@ class Choice(Strict):
 
 
 class FactDefinition(Strict):
-    """A fact the interview can ask and rules can test."""
+    """A fact the interview can ask and rules can test. `extract` maps a value ("true"/"false" or a choice)
+    to regular expressions that, found in the question, state it (searched, never executed as code)."""
 
     type: FactType
     label: Text
     ask: Text
     choices: list[Choice] = Field(default_factory=list)
+    extract: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("extract")
+    @classmethod
+    def _patterns_compile(cls, extract: dict[str, list[str]]) -> dict[str, list[str]]:
+        for patterns in extract.values():
+            for pattern in patterns:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ValueError(f"pattern {pattern!r} is not a valid regular expression ({exc})") from None
+        return extract
 
     @model_validator(mode="after")
     def _choices_match_type(self) -> "FactDefinition":
@@ -96,6 +109,10 @@ class FactDefinition(Strict):
             raise ValueError("an enum fact needs choices")
         if self.type != "enum" and self.choices:
             raise ValueError(f"a {self.type} fact takes no choices")
+        allowed = {c.value for c in self.choices} if self.type == "enum" else {"true", "false"}
+        for value in self.extract:
+            if value not in allowed:
+                raise ValueError(f"extract: {value!r} is not a value of this fact ({', '.join(sorted(allowed))})")
         return self
 
 
