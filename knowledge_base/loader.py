@@ -191,9 +191,10 @@ def load(root: Path | str) -> KnowledgeBase:
     facts = catalogue.facts if catalogue else {}
     parameters = parameter_file.parameters if parameter_file else {}
     bases = parameter_file.compensation if parameter_file else {}
-    for sid, scenario in scenarios.items():
-        rel = files[sid]
-        problems.extend(check_references(scenario, rel, all_lines[rel], facts, parameters, bases))
+    if catalogue is not None and parameter_file is not None:  # else every name would look unknown
+        for sid, scenario in scenarios.items():
+            rel = files[sid]
+            problems.extend(check_references(scenario, rel, all_lines[rel], facts, parameters, bases))
     for name, basis in bases.items():
         if basis.amount_fact and basis.amount_fact not in facts and not any(
             basis.amount_fact in s.facts for s in scenarios.values()

@@ -106,3 +106,15 @@ def test_engine_never_evaluates_file_text():
     for path in pathlib.Path(__file__).resolve().parent.parent.glob("*/*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"yaml\.load\(|(?<![\w.])(eval|exec)\(", text), path
+
+
+def test_extract_patterns_must_be_valid_and_name_real_values(kb_copy):
+    facts = kb_copy / "facts.yaml"
+    original = facts.read_text(encoding="utf-8")
+    edit(facts, "  item_excluded:\n    type: boolean\n", "  item_excluded:\n    type: boolean\n    extract: {\"true\": [\"(unclosed\"]}\n")
+    found = problems_of(kb_copy)
+    assert any(p.startswith(f"facts.yaml:{line_of(facts, 'extract:')}: facts.item_excluded.extract: pattern '(unclosed' is not a valid regular expression") for p in found), found
+    assert not [p for p in found if p.startswith("scenarios/")]  # no cascade of "unknown fact" after a broken facts.yaml
+    facts.write_text(original, encoding="utf-8")
+    edit(facts, "  item_excluded:\n    type: boolean\n", "  item_excluded:\n    type: boolean\n    extract: {maybe: [\"定制\"]}\n")
+    assert any(p.startswith(f"facts.yaml:{line_of(facts, 'item_excluded:')}: facts.item_excluded: extract: 'maybe' is not a value of this fact (false, true)") for p in problems_of(kb_copy))
