@@ -482,29 +482,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     kb = commands.add_parser("kb", help="knowledge-base tools").add_subparsers(dest="kb_command", metavar="KB_COMMAND", parser_class=_Parser)
     kb.required = True
-    lint = kb.add_parser("lint", help="check the knowledge base: every problem as file:line: level: message")
-    lint.add_argument("--kb", metavar="DIR")
-    lint.add_argument("--json", action="store_true")
-    lint.set_defaults(handler=cmd_kb_lint)
-    new = kb.add_parser("new", help="write a scaffold for a new scenario")
+
+    def kb_parser(name: str, help_text: str, handler, *, json_flag: bool = True):
+        sub = kb.add_parser(name, help=help_text)
+        sub.add_argument("--kb", metavar="DIR", help="knowledge-base directory (default: the shipped one)")
+        if json_flag:
+            sub.add_argument("--json", action="store_true")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    kb_parser("lint", "check the knowledge base: every problem as file:line: level: message", cmd_kb_lint)
+    new = kb_parser("new", "write a scaffold for a new scenario", cmd_kb_new, json_flag=False)
     new.add_argument("id", help="snake_case scenario id")
-    new.add_argument("--kb", metavar="DIR")
     new.add_argument("--role", choices=("buyer", "seller", "both"), default="buyer")
-    new.set_defaults(handler=cmd_kb_new)
-    show = kb.add_parser("show", help="a scenario as a reader sees it, rules as sentences")
+    show = kb_parser("show", "a scenario as a reader sees it, rules as sentences", cmd_kb_show, json_flag=False)
     show.add_argument("id")
     show.add_argument("--lang", choices=("zh", "en"), default="zh")
-    show.add_argument("--kb", metavar="DIR")
-    show.set_defaults(handler=cmd_kb_show)
-    stats_cmd = kb.add_parser("stats", help="examples and keywords per scenario, thinnest first")
-    stats_cmd.add_argument("--kb", metavar="DIR")
-    stats_cmd.add_argument("--json", action="store_true")
-    stats_cmd.set_defaults(handler=cmd_kb_stats)
-    evaluate = kb.add_parser("eval", help="measure matching on a labelled JSONL file")
-    evaluate.add_argument("file", help='lines of {"q": ..., "expected": id or null}')
-    evaluate.add_argument("--kb", metavar="DIR")
-    evaluate.add_argument("--json", action="store_true")
-    evaluate.set_defaults(handler=cmd_kb_eval)
+    kb_parser("stats", "examples and keywords per scenario, thinnest first", cmd_kb_stats)
+    kb_parser("eval", "measure matching on a labelled JSONL file", cmd_kb_eval).add_argument(
+        "file", help='lines of {"q": ..., "expected": id or null}')
     schema = kb.add_parser("schema", help="print the JSON Schema of a scenario file")
     schema.set_defaults(handler=cmd_kb_schema)
     return parser
