@@ -1,6 +1,7 @@
 """The real app driven through Textual's Pilot: full conversations, near ties, corrections, screens."""
 import asyncio
 import datetime as dt
+import os
 
 import pytest
 
@@ -28,6 +29,24 @@ async def idle(pilot, app):
             await pilot.pause(0.05)
             return
     raise AssertionError("still answering")
+
+
+async def screen(pilot, app, name):
+    """Wait until the named screen is on top (the first opening imports and compiles its module)."""
+    for _ in range(400):
+        if type(app.screen).__name__ == name:
+            await pilot.pause()
+            return app.screen
+        await pilot.pause(0.02)
+    raise AssertionError(f"{name} never opened (on top: {type(app.screen).__name__})")
+
+
+async def settled(pilot, predicate):
+    for _ in range(400):
+        if predicate():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the app never got there")
 
 
 async def say(pilot, app, text):
@@ -72,8 +91,7 @@ def test_chinese_conversation_to_a_verdict():
             assert app.last_turn.facts["platform"].source == "question"
             [platform] = [b for b in app.query("#facts Button") if b.name == "platform"]
             platform.press()
-            await pilot.pause(0.1)
-            app.screen.query_one("#ask-input").value = "淘宝"
+            (await screen(pilot, app, "AskTextScreen")).query_one("#ask-input").value = "淘宝"
             await pilot.press("enter")
             await idle(pilot, app)
             assert app.last_turn.facts["platform"].value == "taobao"
@@ -93,8 +111,7 @@ def test_english_conversation_with_a_correction_from_the_facts_panel():
             assert cards(app)[-1].has_class("eligible")
             [fact] = [b for b in app.query("#facts Button") if b.name == "received_date"]
             fact.press()
-            await pilot.pause(0.1)
-            modal_input = app.screen.query_one("#ask-input")
+            modal_input = (await screen(pilot, app, "AskTextScreen")).query_one("#ask-input")
             assert modal_input.value == "2026-11-16"
             modal_input.value = "2026-11-10"
             await pilot.press("enter")
@@ -130,7 +147,7 @@ def test_a_question_typed_while_loading_is_answered_when_ready(monkeypatch):
     real = assistant.engine.load_engine
 
     def slow(*args, **kwargs):
-        time.sleep(0.5)
+        time.sleep(2.0)  # long enough that the question is surely typed before the engine is there
         return real(*args, **kwargs)
 
     monkeypatch.setattr(assistant.engine, "load_engine", slow)
@@ -189,30 +206,28 @@ def test_browser_new_conversation_help_and_save(weiquan_home):
         async with app.run_test(size=(80, 24)) as pilot:
             await ready(pilot, app)
             await pilot.press("ctrl+b")
-            await pilot.pause(0.1)
+            await screen(pilot, app, "BrowserScreen")
             await pilot.press(*"假货")
             await pilot.press("enter")
             await idle(pilot, app)
             assert app.conversation.scenario == "fake_goods" and app.last_turn.asking == "platform"
             await pilot.press("f1")
-            await pilot.pause(0.1)
-            assert type(app.screen).__name__ == "HelpScreen"
+            await screen(pilot, app, "HelpScreen")
             await pilot.press("escape")
             answers = {"platform": "2", "price": "299", "received_date": "2026-11-10"}
             while app.last_turn.asking:
                 await say(pilot, app, answers.pop(app.last_turn.asking))
             assert not answers and cards(app)[-1].has_class("eligible")
             await pilot.press("ctrl+s")
-            await pilot.pause(0.1)
-            path = app.screen.query_one("#ask-input").value
+            path = (await screen(pilot, app, "AskTextScreen")).query_one("#ask-input").value
             assert path.startswith(str(weiquan_home))
             await pilot.press("enter")
-            await pilot.pause(0.1)
+            await settled(pilot, lambda: os.path.exists(path))
             saved = open(path, encoding="utf-8").read()
             assert saved.startswith("# 收到假货") and "¥1196" in saved and "- [ ]" in saved
             await pilot.press("ctrl+n")
-            await pilot.pause(0.1)
-            assert not cards(app) and app.last_turn is None
+            await settled(pilot, lambda: not cards(app))
+            assert app.last_turn is None
 
     run(go())
 
@@ -287,11 +302,9 @@ def test_keep_a_case_list_it_and_continue_it():
             case_id = app.case_id
             assert CaseStore().get(case_id).scenario == "ruling_appeal"
             await pilot.press("ctrl+n")
-            await pilot.pause(0.05)
-            assert app.case_id is None
+            await settled(pilot, lambda: app.case_id is None)
             await pilot.press("ctrl+o")
-            await pilot.pause(0.1)
-            options = app.screen.query_one("#cases")
+            options = (await screen(pilot, app, "CasesScreen")).query_one("#cases")
             assert case_id in [options.get_option_at_index(i).id for i in range(options.option_count)]
             index = [options.get_option_at_index(i).id for i in range(options.option_count)].index(case_id)
             options.highlighted = index
