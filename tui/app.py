@@ -200,8 +200,11 @@ class WeiquanApp(App[None]):
             widgets.append(VerdictCard(self.engine.kb, turn, self.today, self.conversation.evaluator.calendar))
         else:
             widgets.append(assistant_bubble(turn.say, turn.kind))
+        for card in transcript.query(VerdictCard):
+            card.follow = False  # only the newest card keeps itself in view
         transcript.mount_all(widgets)
-        transcript.scroll_end(animate=False)
+        if not isinstance(widgets[-1], VerdictCard):  # a card scrolls itself into view once laid out
+            transcript.scroll_end(animate=False)
         self.last_turn = turn
         self.sub_title = self.engine.kb.scenarios[turn.scenario].title.get(turn.lang) if turn.scenario else self.SUB_TITLE
         self._offer(turn)

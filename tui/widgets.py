@@ -52,6 +52,12 @@ class VerdictCard(Vertical):
     def __init__(self, kb, turn, today, calendar) -> None:
         super().__init__(classes=f"verdict {turn.verdict.status}")
         self.kb, self.turn, self.today, self.calendar = kb, turn, today, calendar
+        self.follow = True  # keep the card's first line in view while it is the newest reply
+
+    def on_resize(self) -> None:
+        # sized means laid out: now the transcript can show the verdict from its first line, not its sources
+        if self.follow and self.parent is not None:
+            self.parent.scroll_to_widget(self, top=True, animate=False)
 
     def compose(self) -> ComposeResult:
         kb, turn = self.kb, self.turn
@@ -59,7 +65,8 @@ class VerdictCard(Vertical):
         text = labels(turn.lang)
         lines = verdict_lines(kb, scenario, turn.verdict, turn.lang, self.today, self.calendar)
         yield Label(lines[0], classes="status", markup=False)
-        yield Static("\n".join(lines[1:]), classes="details", markup=False)
+        # no space after the bullet: Rich would break there and leave the bullet alone on its line
+        yield Static("\n".join(line.replace("  · ", "  ·") for line in lines[1:]), classes="details", markup=False)
         evidence = turn.verdict.outcome.evidence or scenario.evidence
         yield Label(text["evidence"], classes="heading", markup=False)
         yield SelectionList[int](*[(item.get(turn.lang), n) for n, item in enumerate(evidence)], id="evidence")
