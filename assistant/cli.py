@@ -353,14 +353,18 @@ def _kb_dir(args):
 
 
 def cmd_kb_eval(args: argparse.Namespace) -> int:
-    from knowledge_base.evaluate import compare_with_previous, evaluate, format_report, read_labelled
+    from knowledge_base.evaluate import (
+        compare_with_previous, evaluate, format_report, parse_part, read_labelled, select_part,
+    )
 
     engine = _load(args.kb)
     try:
         items = read_labelled(args.file, engine.kb)
+        if args.part:
+            items = select_part(items, *parse_part(args.part))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    report = compare_with_previous(args.file, evaluate(engine, items))
+    report = compare_with_previous(args.file, evaluate(engine, items), args.part or "")
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -499,8 +503,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id")
     show.add_argument("--lang", choices=("zh", "en"), default="zh")
     kb_parser("stats", "examples and keywords per scenario, thinnest first", cmd_kb_stats)
-    kb_parser("eval", "measure matching on a labelled JSONL file", cmd_kb_eval).add_argument(
-        "file", help='lines of {"q": ..., "expected": id or null}')
+    evaluation = kb_parser("eval", "measure matching on a labelled JSONL file", cmd_kb_eval)
+    evaluation.add_argument("file", help='lines of {"q": ..., "expected": id or null}')
+    evaluation.add_argument("--part", metavar="K/N", help="only the K-th of N stratified parts (tune on one, report another)")
     schema = kb.add_parser("schema", help="print the JSON Schema of a scenario file")
     schema.set_defaults(handler=cmd_kb_schema)
     return parser

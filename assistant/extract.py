@@ -198,19 +198,50 @@ def _first(text: str, options: list[tuple[str, str]]) -> str | None:
     return best[1] if best else None
 
 
+_SPOKEN_OF_SELLER = re.compile(
+    r"(?:卖家|商家|店家|掌柜|\bthe seller|\bthe shop|\bthe store|\bthe merchant)\s*(?:一直|还|就|又|也|都)?"
+    r"(?:拒绝|不|说|让|要我|没|发|寄|给我|refus|won'?t|ignor|said|says|told|asked me|sent|shipped|did|didn'?t|hasn'?t|has not|is)")
+_SPOKEN_OF_BUYER = re.compile(
+    r"(?:买家|顾客|客户|买方|\bthe buyers?|\ba buyer|\bbuyers|\bthe customers?|\ba customer|\bcustomers)\s*"
+    r"(?:一直|还|就|又|也|都|恶意|故意)?(?:说|申请|要求|退|拿|给|选|拒|投诉|举报|收到|签收|不|claims?|says|said|asks?|asked|"
+    r"returns?|returned|demands?|wants?|files?|filed|complain|opens?|opened|rejects?|rejected|refuses?|refused|misuses?|"
+    r"sends?|sent|receives?|received|disputes?|leaves?|left|gets?|got|did|didn'?t|doesn'?t|won'?t)")
+_SELLER_SELF = re.compile(
+    r"我们后台|我的后台|商家后台|卖家后台|我们店铺|我店铺|店铺被|我们的店|被(?:人|别人|品牌方?|买家)?(?:投诉|举报)(?:了)?(?:售假|卖假)|"
+    r"\b(?:how (?:do|can|should) (?:\w+ )?(?:sellers|merchants))\b|\bsellers can\b|\bmy listings?\b|\bmy buyers?\b")
+
+
+def _role(text: str) -> str | None:
+    stated = _first(text, _ROLES)
+    if stated is not None:
+        return stated
+    if _SELLER_SELF.search(text):
+        return "seller"
+    # someone speaking about "the seller" is the buyer, and the other way round; the first mention decides
+    about_seller, about_buyer = _SPOKEN_OF_SELLER.search(text), _SPOKEN_OF_BUYER.search(text)
+    if about_seller and (not about_buyer or about_seller.start() < about_buyer.start()):
+        return "buyer"
+    if about_buyer:
+        return "seller"
+    return None
+
+
+def stated_role(question: str) -> str | None:
+    """buyer | seller as the question says or implies ("我是卖家", "the seller refuses …"), else None."""
+    return _role(normalise(question)[:2000])
+
+
 def extract_facts(question: str, today: dt.date) -> dict:
     """Facts the question states, as typed values (name → value)."""
     text = normalise(question)[:2000]
     facts: dict = {}
-    for name, options in (("platform", _PLATFORMS), ("role", _ROLES), ("order_status", _STATUS), ("seller_response", _RESPONSE)):
+    for name, options in (("platform", _PLATFORMS), ("order_status", _STATUS), ("seller_response", _RESPONSE)):
         value = _first(text, options)
         if value is not None:
             facts[name] = value
-    if "role" not in facts:  # someone speaking about "the seller" is the buyer, and the other way round
-        if re.search(r"(?:卖家|商家|店家|客服|\bthe seller|\bthe shop)\s*(?:一直|还|就|又|也)?(?:拒绝|不|说|让|要我|refus|won'?t|ignor|said|says|told|asked me)", text):
-            facts["role"] = "buyer"
-        elif re.search(r"(?:买家|顾客|客户|\bthe buyer|\ba buyer|\bthe customer|\ba customer)\s*(?:一直|还|就|又|也)?(?:说|申请|要求|退|拿|给|claims|says|said|asked|returned|demand|wants|filed|complained)", text):
-            facts["role"] = "seller"
+    role = _role(text)
+    if role is not None:
+        facts["role"] = role
     if re.search(_FOOD, text) and not re.search("酒店", text):
         facts["is_food"] = True
     for match in _PRICE.finditer(text):

@@ -13,7 +13,7 @@ from pathlib import Path
 from .model import KnowledgeBaseError, Problem
 
 MIN_EXAMPLES = 30
-CONFUSION_MARGIN = 0.15  # raw-score lead of the other scenario, held out, that makes an example suspicious
+CONFUSION_MARGIN = 0.5  # probability lead of another scenario, the example held out, that makes it suspicious
 
 
 def lint(root: Path) -> list[Problem]:
@@ -192,27 +192,36 @@ def _duplicate_examples(kb) -> list[Problem]:
 
 
 def _confused_examples(kb) -> list[Problem]:
-    """Each example scored as if it were not in the knowledge base: it should still find its scenario."""
-    from assistant.engine import load_engine
+    """Each example scored by the classifier trained without it: it should still find its scenario, or at least
+    be among the scenarios offered. One that clearly reads like another scenario confuses the matcher."""
+    from assistant.classify import leave_one_out_scores, train
+    from assistant.match import OUT_OF_SCOPE, Matcher, build_tokenizer, training_set, Index
 
-    matcher = load_engine(kb.root).matcher
-    out = []
-    number = 0
+    classes = list(kb.scenarios) + [OUT_OF_SCOPE]
+    tokenizer = build_tokenizer(kb)
+    documents, labels, texts = training_set(kb, tokenizer, classes)
+    training = train(documents, labels, classes)
+    matcher = Matcher(Index(classes, [kb.scenarios[c].role if c in kb.scenarios else "" for c in classes],
+                            tokenizer.vocabulary, training.model))
+    where = {}
     for sid, scenario in kb.scenarios.items():
         for lang in ("zh", "en"):
             for index, example in enumerate(scenario.examples.get(lang)):
-                tokens = matcher.tokens(example)
-                raw = matcher.raw_scores(tokens, leave_out=number)
-                result = matcher.decide(raw, matcher.known_share(tokens))
-                number += 1
-                best = result.ranking[0]
-                own = next(r for r in result.ranking if r.id == sid)
-                # reported when someone asking exactly this would be answered with another scenario, and
-                # clearly so: such an example reads more like that scenario than like its own
-                clearly = best.raw - own.raw >= CONFUSION_MARGIN
-                if result.scenario not in (None, sid) and sid not in [c.id for c in result.candidates] and clearly:
-                    out.append(Problem(_rel(sid), _line(kb, _rel(sid), "examples", lang, index),
-                                       f"example {example!r} matches {best.id} better ({best.score:.2f} against {own.score:.2f} for {sid})", "warning"))
+                where.setdefault((sid, example), (lang, index))
+    out = []
+    for number, (text, label) in enumerate(zip(texts, labels)):
+        sid = classes[label]
+        if (sid, text) not in where:
+            continue  # keywords and titles are not examples
+        lang, index = where.pop((sid, text))
+        result = matcher.decide(leave_one_out_scores(training, number))
+        offered = [c.id for c in result.candidates]
+        best = result.ranking[0]
+        own = next(r for r in result.ranking if r.id == sid)
+        # reported when someone asking exactly this would be answered with another scenario, and clearly so
+        if sid not in offered and best.id != sid and best.score - own.score >= CONFUSION_MARGIN:
+            out.append(Problem(_rel(sid), _line(kb, _rel(sid), "examples", lang, index),
+                               f"example {text!r} matches {best.id} better ({best.score:.2f} against {own.score:.2f} for {sid})", "warning"))
     return out
 
 
