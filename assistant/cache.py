@@ -1,7 +1,7 @@
 """The engine cache on disk: data only (JSON and raw float arrays), checked on load, never executed.
 
 Layout: a magic line, one JSON manifest line (format version, section lengths, a SHA-256 of the body), then the
-body: the knowledge base as JSON, the index as JSON, and the model's two float32 arrays. Anything unexpected —
+body: the knowledge base as JSON, the index as JSON, and the model's float32 weights. Anything unexpected —
 wrong magic, bad lengths or digest, a type that does not fit — makes `read` return None, and the caller rebuilds.
 A file planted in the cache folder can at worst be rejected; nothing in it is ever run.
 """
@@ -64,7 +64,6 @@ def _index_payload(index) -> dict:
         "synonyms": vocabulary.synonyms,
         "phrases": [[list(words), canonical] for words, canonical in vocabulary.phrases.items()],
         "stopwords": vocabulary.stopwords,
-        "concepts": vocabulary.concepts,
         "features": rows,
     }
 
@@ -73,12 +72,12 @@ def write(path: Path, kb, index) -> None:
     """Write atomically (temp file + rename); a failure leaves no temp file behind and costs only speed."""
     kb_json = json.dumps(_kb_payload(kb), ensure_ascii=False, default=_encode).encode("utf-8")
     index_json = json.dumps(_index_payload(index), ensure_ascii=False, default=_encode).encode("utf-8")
-    idf, weights = index.model.idf.tobytes(), index.model.weights.tobytes()
-    body = kb_json + index_json + idf + weights
+    weights = index.model.weights.tobytes()
+    body = kb_json + index_json + weights
     manifest = {
         "format": FORMAT,
         "byteorder": sys.byteorder,
-        "sections": [len(kb_json), len(index_json), len(idf), len(weights)],
+        "sections": [len(kb_json), len(index_json), len(weights)],
         "sha256": hashlib.sha256(body).hexdigest(),
     }
     tmp = None
@@ -131,23 +130,21 @@ def _parse(data: bytes, root: Path):
     _expect(isinstance(manifest, dict) and manifest.get("format") == FORMAT, "format")
     _expect(manifest.get("byteorder") == sys.byteorder, "byte order")
     sections = manifest.get("sections")
-    _expect(isinstance(sections, list) and len(sections) == 4 and all(isinstance(n, int) and n >= 0 for n in sections), "sections")
+    _expect(isinstance(sections, list) and len(sections) == 3 and all(isinstance(n, int) and n >= 0 for n in sections), "sections")
     body = data[end + 1 :]
     _expect(len(body) == sum(sections), "length")
     _expect(hashlib.sha256(body).hexdigest() == manifest.get("sha256"), "digest")
     kb_end = sections[0]
     index_end = kb_end + sections[1]
-    idf_end = index_end + sections[2]
     stored = json.loads(body[:kb_end].decode("utf-8"), object_hook=_decode_object)
     payload = json.loads(body[kb_end:index_end].decode("utf-8"))
     _expect(isinstance(stored, dict) and isinstance(payload, dict), "payload")
-    idf, weights = array("f"), array("f")
-    idf.frombytes(body[index_end:idf_end])
-    weights.frombytes(body[idf_end:])
+    weights = array("f")
+    weights.frombytes(body[index_end:])
 
     classes, roles, features = payload["classes"], payload["roles"], payload["features"]
     _expect(all(isinstance(x, list) for x in (classes, roles, features)), "index lists")
-    _expect(len(roles) == len(classes) and len(idf) == len(features), "index sizes")
+    _expect(len(roles) == len(classes) and all(isinstance(f, str) for f in features), "index lists")
     _expect(len(weights) == len(features) * len(classes), "weights size")
     _expect(isinstance(payload["freq"], dict) and isinstance(payload["total"], int), "vocabulary")
     vocabulary = Vocabulary(
@@ -156,9 +153,8 @@ def _parse(data: bytes, root: Path):
         synonyms=dict(payload["synonyms"]),
         phrases={tuple(words): canonical for words, canonical in payload["phrases"]},
         stopwords=frozenset(payload["stopwords"]),
-        concepts=dict(payload["concepts"]),
     )
-    model = LinearModel(list(classes), {f: i for i, f in enumerate(features)}, idf, weights)
+    model = LinearModel(list(classes), {f: i for i, f in enumerate(features)}, weights)
     index = Index(list(classes), list(roles), vocabulary, model)
 
     scenarios = stored["scenarios"]

@@ -10,18 +10,13 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .text import HAN, has_han
+from .text import HAN
 
 _HAN_RUN_RE = re.compile(f"[{HAN}0-9]+")
-_LATIN_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-# "不是质量问题" is about something else than 质量问题: a concept right after a negation is its own feature
-_NEGATORS_ZH = "不没非无未"
-_NEGATED_ZH = re.compile("(?:不是|没有|并非|不算|不|没|非|无|未)$")
-_NEGATORS_EN = frozenset({"not", "no", "isn't", "wasn't", "aren't", "weren't", "without", "non", "never"})
 _TOKEN_RE = re.compile(f"([{HAN}0-9]*[{HAN}][{HAN}0-9]*)|([a-z0-9]+(?:'[a-z]+)?)")
 _MAX_WORD = 8  # longest dictionary word worth looking up in a KB text
 DOMAIN_FREQ = 200_000  # high enough that a domain word (七天无理由, 小二介入) is never split
@@ -70,9 +65,6 @@ class Vocabulary:
     synonyms: dict[str, str]  # normalised, stemmed variant → canonical token
     phrases: dict[tuple[str, ...], str]  # multi-word English variants as stemmed word tuples → canonical
     stopwords: frozenset[str]
-    # every synonym group's words for spotting anywhere in a text, however jieba cut it: Chinese as substrings,
-    # English as runs of stemmed words ("never arrive")
-    concepts: dict[str, str] = field(default_factory=dict)
 
 
 def _jieba_dict_path() -> Path:
@@ -84,38 +76,32 @@ def build_vocabulary(
     texts: Iterable[str], domain_words: Iterable[str], synonyms: dict[str, list[str]], stopwords: Iterable[str]
 ) -> Vocabulary:
     """Compact jieba dictionary: jieba's words that occur in the KB texts, plus the domain words."""
-    from .text import has_han, normalise
+    from .text import normalise
 
     candidates: set[str] = set()
     for text in texts:
-        for han_run in re.findall(f"[{HAN}0-9]+", normalise(text)):
-            n = len(han_run)
-            for i in range(n):
-                for j in range(i + 1, min(n, i + _MAX_WORD) + 1):
-                    candidates.add(han_run[i:j])
+        for run in _HAN_RUN_RE.findall(normalise(text)):
+            n = len(run)
+            candidates.update(run[i:j] for i in range(n) for j in range(i + 1, min(n, i + _MAX_WORD) + 1))
     words: dict[str, int] = {}
     total = 0
     with open(_jieba_dict_path(), "rb") as handle:
-        for raw in handle:
-            parts = raw.decode("utf-8").split(" ")
-            freq = int(parts[1])
-            total += freq
-            if parts[0] in candidates:
-                words[parts[0]] = freq
+        lines = handle.read().decode("utf-8").splitlines()
+    for line in lines:  # "word frequency tag"
+        word, freq, _ = line.split(" ", 2)
+        count = int(freq)
+        total += count
+        if word in candidates:
+            words[word] = count
 
     folded: dict[str, str] = {}
     phrases: dict[tuple[str, ...], str] = {}
-    concepts: dict[str, str] = {}
     domain = [normalise(w) for w in domain_words]
     for canonical, variants in synonyms.items():
         canon = normalise(canonical)
         domain.append(canon)
-        for variant in [canonical, *variants]:
+        for variant in variants:
             variant = normalise(str(variant))
-            key = variant if has_han(variant) else " ".join(stem(w) for w in _LATIN_WORD_RE.findall(variant))
-            concepts.setdefault(key, canon)
-            if variant == canon:
-                continue
             parts = [stem(w) for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", variant)]
             if len(parts) > 1 and not re.search(f"[{HAN}]", variant):
                 phrases[tuple(parts)] = canon
@@ -134,7 +120,7 @@ def build_vocabulary(
         freq[word] = count
         for k in range(1, len(word)):
             freq.setdefault(word[:k], 0)
-    return Vocabulary(freq, total, folded, phrases, frozenset(normalise(w) for w in stopwords), concepts)
+    return Vocabulary(freq, total, folded, phrases, frozenset(normalise(w) for w in stopwords))
 
 
 class Tokenizer:
@@ -150,32 +136,6 @@ class Tokenizer:
         self._jieba.initialized = True
         # Multi-word English synonyms ("never arrived") are folded before splitting, whole words only.
         self._longest_phrase = max((len(p) for p in vocabulary.phrases), default=0)
-        self._concept_lengths = sorted({len(k) for k in vocabulary.concepts if has_han(k)})
-        self._longest_concept = max((k.count(" ") + 1 for k in vocabulary.concepts if not has_han(k)), default=0)
-
-    def concepts(self, normalised: str) -> list[str]:
-        """The synonym groups a text mentions, each once, in order: Chinese words found as substrings (so 没收到
-        inside 一直没收到货 counts whatever jieba made of it), English ones as runs of whole stemmed words."""
-        table = self.vocabulary.concepts
-        found: dict[str, None] = {}
-        for run in _HAN_RUN_RE.findall(normalised):
-            for i in range(len(run)):
-                for length in self._concept_lengths:
-                    if i + length > len(run):
-                        break
-                    variant = run[i : i + length]
-                    canonical = table.get(variant)
-                    if canonical is not None:
-                        negated = variant[0] not in _NEGATORS_ZH and _NEGATED_ZH.search(run[max(0, i - 2) : i])
-                        found["!" + canonical if negated else canonical] = None
-        words = [stem(w) for w in _LATIN_WORD_RE.findall(normalised)]
-        for i in range(len(words)):
-            for n in range(1, min(self._longest_concept, len(words) - i) + 1):
-                canonical = table.get(" ".join(words[i : i + n]))
-                if canonical is not None:
-                    negated = i > 0 and words[i - 1] in _NEGATORS_EN and words[i] not in _NEGATORS_EN
-                    found["!" + canonical if negated else canonical] = None
-        return list(found)
 
     def words(self, normalised: str) -> list[str]:
         """Segmented words before stop words and synonyms (for tests and `kb` tools)."""

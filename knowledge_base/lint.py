@@ -12,8 +12,12 @@ from pathlib import Path
 
 from .model import KnowledgeBaseError, Problem
 
-MIN_EXAMPLES = 30
+MIN_EXAMPLES = 100  # per scenario and language: fewer do not cover the ways real people ask
+LONG_EXAMPLE = {"zh": 30, "en": 60}  # characters: real questions are often long posts …
+MIN_LONG_SHARE = 0.15  # … so at least this share of the examples should be that long
+MAX_KEYWORD_SHARE = 0.7  # real questions often use none of the keywords; examples that all do teach the wrong thing
 CONFUSION_MARGIN = 0.5  # probability lead of another scenario, the example held out, that makes it suspicious
+CONFUSION_FOLDS = 4
 
 
 def lint(root: Path) -> list[Problem]:
@@ -29,6 +33,7 @@ def lint(root: Path) -> list[Problem]:
     problems += _dead_rules(kb)
     problems += _unused(kb)
     problems += _thin(kb)
+    problems += _uniform_examples(kb)
     problems += _duplicate_examples(kb)
     problems += _confused_examples(kb)
     problems += _failing_tests(kb)
@@ -171,6 +176,28 @@ def _thin(kb) -> list[Problem]:
     return out
 
 
+def _uniform_examples(kb) -> list[Problem]:
+    """Examples written all alike (short, one sentence, each with a keyword) measure their author, not the people
+    who will ask: the classifier learns the author's style and misses real questions."""
+    from assistant.text import normalise
+
+    out = []
+    for sid, scenario in kb.scenarios.items():
+        keywords = [normalise(k) for k in scenario.keywords.zh + scenario.keywords.en]
+        for lang in ("zh", "en"):
+            examples = scenario.examples.get(lang)
+            if len(examples) < 10:
+                continue  # too few to judge; _thin says so
+            line = _line(kb, _rel(sid), "examples", lang)
+            long_share = sum(len(e) >= LONG_EXAMPLE[lang] for e in examples) / len(examples)
+            if long_share < MIN_LONG_SHARE:
+                out.append(Problem(_rel(sid), line, f"only {long_share:.0%} of the {lang} examples have {LONG_EXAMPLE[lang]}+ characters; real questions are often long posts with product names, dates and what the other side said (aim for {MIN_LONG_SHARE:.0%}+)", "warning"))
+            with_keyword = sum(any(k in normalise(e) for k in keywords) for e in examples) / len(examples)
+            if with_keyword > MAX_KEYWORD_SHARE:
+                out.append(Problem(_rel(sid), line, f"{with_keyword:.0%} of the {lang} examples contain a keyword; real questions often use none (aim for {MAX_KEYWORD_SHARE:.0%} or less)", "warning"))
+    return out
+
+
 def _duplicate_examples(kb) -> list[Problem]:
     from assistant.text import normalise
 
@@ -192,37 +219,46 @@ def _duplicate_examples(kb) -> list[Problem]:
 
 
 def _confused_examples(kb) -> list[Problem]:
-    """Each example scored by the classifier trained without it: it should still find its scenario, or at least
-    be among the scenarios offered. One that clearly reads like another scenario confuses the matcher."""
-    from assistant.classify import leave_one_out_scores, train
-    from assistant.match import OUT_OF_SCOPE, Matcher, build_tokenizer, training_set, Index
+    """Each example scored by a classifier trained without it (k-fold: the examples are dealt into CONFUSION_FOLDS
+    groups, each scored by a model trained on the others): it should still find its scenario, or at least be
+    among those offered. One that clearly reads like another scenario confuses the matcher."""
+    import hashlib
+
+    from assistant.classify import train
+    from assistant.match import OUT_OF_SCOPE, Index, Matcher, build_tokenizer, training_set
 
     classes = list(kb.scenarios) + [OUT_OF_SCOPE]
+    roles = [kb.scenarios[c].role if c in kb.scenarios else "" for c in classes]
     tokenizer = build_tokenizer(kb)
     documents, labels, texts = training_set(kb, tokenizer, classes)
-    training = train(documents, labels, classes)
-    matcher = Matcher(Index(classes, [kb.scenarios[c].role if c in kb.scenarios else "" for c in classes],
-                            tokenizer.vocabulary, training.model))
     where = {}
     for sid, scenario in kb.scenarios.items():
         for lang in ("zh", "en"):
             for index, example in enumerate(scenario.examples.get(lang)):
                 where.setdefault((sid, example), (lang, index))
-    out = []
+    fold_of = {}
     for number, (text, label) in enumerate(zip(texts, labels)):
-        sid = classes[label]
-        if (sid, text) not in where:
-            continue  # keywords and titles are not examples
-        lang, index = where.pop((sid, text))
-        result = matcher.decide(leave_one_out_scores(training, number))
-        offered = [c.id for c in result.candidates]
-        best = result.ranking[0]
-        own = next(r for r in result.ranking if r.id == sid)
-        # reported when someone asking exactly this would be answered with another scenario, and clearly so
-        if sid not in offered and best.id != sid and best.score - own.score >= CONFUSION_MARGIN:
-            out.append(Problem(_rel(sid), _line(kb, _rel(sid), "examples", lang, index),
-                               f"example {text!r} matches {best.id} better ({best.score:.2f} against {own.score:.2f} for {sid})", "warning"))
-    return out
+        if (classes[label], text) in where:
+            fold_of[number] = int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % CONFUSION_FOLDS
+    out = []
+    for fold in range(CONFUSION_FOLDS):
+        kept = [n for n in range(len(documents)) if fold_of.get(n) != fold]
+        model = train([documents[n] for n in kept], [labels[n] for n in kept], classes)
+        matcher = Matcher(Index(classes, roles, tokenizer.vocabulary, model))
+        for number in (n for n, f in fold_of.items() if f == fold):
+            sid, text = classes[labels[number]], texts[number]
+            lang, index = where[(sid, text)]
+            result = matcher.decide(model.scores(documents[number]))
+            if not result.ranking:
+                continue
+            best = result.ranking[0]
+            own = next(r for r in result.ranking if r.id == sid)
+            offered = [c.id for c in result.candidates]
+            # reported when someone asking exactly this would be answered with another scenario, and clearly so
+            if sid not in offered and best.id != sid and best.score - own.score >= CONFUSION_MARGIN:
+                out.append(Problem(_rel(sid), _line(kb, _rel(sid), "examples", lang, index),
+                                   f"example {text!r} matches {best.id} better ({best.score:.2f} against {own.score:.2f} for {sid})", "warning"))
+    return sorted(out, key=lambda p: (p.file, p.line))
 
 
 # ------------------------------------------------------------------ the scenarios' own tests

@@ -80,22 +80,23 @@ def main() -> int:
     match.TEMPERATURE = fit_temperature(rows)
     print(f"fitted on {len(items)} questions; temperature {match.TEMPERATURE:.2f}", file=sys.stderr)
 
-    grid = itertools.product((0.3, 0.4, 0.5, 0.6, 0.7), (1.2, 1.5, 2.0, 3.0), (0.15, 0.2, 0.25, 0.3, 0.35, 0.45, 0.55),
-                             (0.15, 0.25, 0.4, 0.6))
+    grid = itertools.product((0.3, 0.4, 0.5, 0.6, 0.7), (1.2, 1.5, 2.0, 3.0), (0.15, 0.25, 0.35, 0.45),
+                             (0.15, 0.25, 0.4, 0.6), (-0.2, -0.1, 0.0, 0.1, 0.2, 0.3))
     best = None
-    for sure, lead, reject, share in grid:
-        match.SURE, match.LEAD, match.REJECT, match.OFFER_SHARE = sure, lead, reject, share
+    for sure, lead, reject, share, bias in grid:
+        match.SURE, match.LEAD, match.REJECT, match.OFFER_SHARE, match.OUT_OF_SCOPE_BIAS = sure, lead, reject, share, bias
         results = [matcher.decide(raw, role) for raw, role in zip(raws, roles)]
         score, detail = utility(results, items)
         if best is None or score > best[0]:
-            best = (score, (sure, lead, reject, share), detail)
-    score, (sure, lead, reject, share), detail = best
+            best = (score, (sure, lead, reject, share, bias), detail)
+    score, (sure, lead, reject, share, bias), detail = best
     print(f"on the fitting questions: {', '.join(f'{k} {v:.3f}' for k, v in detail.items())}", file=sys.stderr)
     print(f"TEMPERATURE = {match.TEMPERATURE:.2f}")
     print(f"SURE = {sure}")
     print(f"LEAD = {lead}")
     print(f"REJECT = {reject}")
     print(f"OFFER_SHARE = {share}")
+    print(f"OUT_OF_SCOPE_BIAS = {bias}")
     return 0
 
 
