@@ -105,11 +105,12 @@ _OPS = {
 }
 _WORDS = {
     "zh": {"and": "并且", "or": "或者", "not": "并非", "days_since": "{x}至今的天数", "working_days_since": "{x}至今的工作日数",
-           "hours_since": "{x}至今的小时数", "known": "已知{x}", "if": "如果", "otherwise": "其他情况", "then": "→",
+           "hours_since": "{x}至今的小时数", "known": "已知{x}", "unsure": "{x}不确定", "hours_between": "{x}到{y}的小时数", "if": "如果", "otherwise": "其他情况", "then": "→",
            "until": "且不晚于", "true": "是", "false": "否", "days": "天", "working_days": "个工作日", "years": "年", "hours": "小时",
            "after": "（自{x}起）", "within": "在期限内——"},
     "en": {"and": "and", "or": "or", "not": "not", "days_since": "days since {x}", "working_days_since": "working days since {x}",
-           "hours_since": "hours since {x}", "known": "{x} is known", "if": "If", "otherwise": "Otherwise", "then": "→",
+           "hours_since": "hours since {x}", "known": "{x} is known", "unsure": "{x} is not sure",
+           "hours_between": "hours from {x} to {y}", "if": "If", "otherwise": "Otherwise", "then": "→",
            "until": "and not later than", "true": "yes", "false": "no", "days": "days", "working_days": "working days",
            "years": "years", "hours": "hours", "after": " (from {x})", "within": "Within"},
 }
@@ -155,7 +156,7 @@ def condition_sentence(text: str, kb, scenario, lang: str) -> str:
                 parts += [ops[type(op)], value(right, fact)]
             return " ".join(parts)
         if isinstance(node, ast.Call):
-            return words[node.func.id].format(x=label(node.args[0].id))
+            return words[node.func.id].format(x=label(node.args[0].id), y=label(node.args[-1].id))
         if isinstance(node, ast.Name):
             definition = kb.fact(node.id, scenario)
             if definition is not None and definition.type == "boolean":
