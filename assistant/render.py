@@ -30,6 +30,8 @@ _LABELS = {
         "clock_event": "（与事件发生时的钟点相同）",
         "compensation": "赔偿（退款之外）",
         "points": "（以积分支付）",
+        "form_unknown": "（以现金还是积分支付未核实）",
+        "at_least": "至少 ¥{amount:g}",
         "no_price": "按下列标准计算（告诉我实付金额就能算出具体数额）",
         "yes": "是",
         "no": "否",
@@ -61,6 +63,8 @@ _LABELS = {
         "clock_event": " (at the same time of day as the event)",
         "compensation": "Compensation (beyond the refund)",
         "points": " (paid as points)",
+        "form_unknown": " (whether in cash or points is not verified)",
+        "at_least": "at least ¥{amount:g}",
         "no_price": "by the bases below (tell me the price paid for the exact amount)",
         "yes": "yes",
         "no": "no",
@@ -131,7 +135,8 @@ def verdict_json(kb: "KnowledgeBase", scenario, verdict: "Verdict | None", lang:
         "deadline_estimated": bool(chosen and chosen.estimated),
         "opens": verdict.opens.date.isoformat() if verdict.opens else None,
         "compensation": (
-            {"amount": best.amount, "currency": "CNY", "basis": best.id, "label": best.label.get(lang), "form": best.form}
+            {"amount": best.amount, "currency": "CNY", "basis": best.id, "label": best.label.get(lang), "form": best.form,
+             "at_least": best.at_least}
             if best
             else None
         ),
@@ -143,7 +148,7 @@ def verdict_json(kb: "KnowledgeBase", scenario, verdict: "Verdict | None", lang:
         "opens_detail": _deadline_json(verdict.opens, lang) if verdict.opens else None,
         "compensation_bases": [
             {"basis": b.id, "label": b.label.get(lang), "amount": b.amount, "currency": "CNY", "form": b.form,
-             "route": b.route, "confidence": b.confidence}
+             "route": b.route, "confidence": b.confidence, "at_least": b.at_least}
             for b in verdict.bases
         ],
         "still_possible": [item.get(lang) for item in outcome.still_possible],
@@ -185,11 +190,16 @@ def _when(result, lang: str) -> str:
     return f"{result.date.isoformat()}{clock}"
 
 
+def _money(basis, text: dict) -> str:
+    return text["at_least"].format(amount=basis.amount) if basis.at_least else f"¥{basis.amount:g}"
+
+
 def verdict_lines(kb: "KnowledgeBase", scenario, verdict: "Verdict", lang: str, today: dt.date, calendar=None) -> list[str]:
     """The verdict as plain lines, in the order a person needs them."""
     text = _LABELS[lang]
     outcome = verdict.outcome
-    lines = [f"{text['status'][verdict.status]} — {outcome.title.get(lang)}"]
+    status = outcome.label.get(lang) if outcome.label else text["status"][verdict.status]  # a seller's own wording
+    lines = [f"{status} — {outcome.title.get(lang)}"]
     chosen = verdict.deadline
     if chosen:
         lines.append(f"{text['deadline']}: {_when(chosen, lang)} ({_countdown(chosen.date, today, chosen.count, lang, calendar)}, {text[chosen.count]})")
@@ -202,12 +212,12 @@ def verdict_lines(kb: "KnowledgeBase", scenario, verdict: "Verdict", lang: str, 
     if verdict.bases:
         best = verdict.compensation
         if best is not None:
-            points = text["points"] if best.form == "points" else ""
-            lines.append(f"{text['compensation']}: ¥{best.amount:g}{points}")
+            form = {"points": text["points"], "unknown": text["form_unknown"]}.get(best.form, "")
+            lines.append(f"{text['compensation']}: {_money(best, text)}{form}")
         else:
             lines.append(f"{text['compensation']}: {text['no_price']}")
         for basis in verdict.bases:
-            amount = f"¥{basis.amount:g}" if basis.amount is not None else "¥?"
+            amount = _money(basis, text) if basis.amount is not None else "¥?"
             lines.append(f"  · {amount} — {basis.label.get(lang)} [{text['route'][basis.route]}; {text['confidence'][basis.confidence]}]")
     lines.append(f"{text['next']}: {outcome.next_action.get(lang)}")
     for assumption in verdict.assumed:
