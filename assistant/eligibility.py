@@ -167,11 +167,19 @@ class Evaluator:
     def _decide(self, scenario, values: dict, today: dt.date) -> Verdict | None:
         env = self._env(values, today)
         for rule in scenario.rules:
-            if not self._holds(rule.when, env):
+            holds = True if rule.when is None else _parse(rule.when).evaluate(env)
+            if not isinstance(holds, Unknown) and not holds:
                 continue
-            until = self._deadlines(rule.until, env)
+            try:
+                until = self._deadlines(rule.until, env)
+            except NeedFacts:
+                if isinstance(holds, Unknown):  # the condition is asked first, its period after
+                    raise NeedFacts(sorted(holds.facts)) from None
+                raise
             if until and today > max(d.date for d in until):
-                continue  # the period this rule grants is over: a later rule says what remains
+                continue  # the period this rule grants is over (its condition need not be asked): a later rule says what remains
+            if isinstance(holds, Unknown):
+                raise NeedFacts(sorted(holds.facts))
             outcome = scenario.outcomes[rule.outcome]
             return Verdict(
                 status=outcome.status,
