@@ -114,7 +114,7 @@ class Evaluator:
         try:
             verdict = self._decide(scenario, values, today)
         except NeedFacts as need:
-            blocking = [f for f in need.facts if f in unknown_questions] or need.facts
+            blocking = [f for f in unknown_questions if f in need.facts] or need.facts  # in the scenario's asking order
             branched = self._branch(scenario, values, today, blocking, unsure, assumed)
             if branched is not None:
                 return branched
