@@ -179,12 +179,39 @@ def _period(spec, kb, scenario, lang: str) -> str:
     return spec.label.get(lang)
 
 
+def _numbers(kb, scenario, lang: str) -> list[str]:
+    """Each parameter and compensation basis the rules use, with its effective date — or that it is unknown."""
+    from .conditions import parse
+
+    names: list[str] = []
+    specs = [s for rule in scenario.rules for s in rule.until]
+    for rule in scenario.rules:
+        names += sorted(parse(rule.when).names) if rule.when else []
+    for outcome in scenario.outcomes.values():
+        specs += list(outcome.deadlines) + ([outcome.opens] if outcome.opens else [])
+    names += [v for spec in specs for v in (spec.days, spec.working_days, spec.years, spec.hours) if isinstance(v, str)]
+    bases = [ref if isinstance(ref, str) else ref.basis for outcome in scenario.outcomes.values() for ref in outcome.compensation]
+    unknown = {"zh": "生效日期不明", "en": "effective date unknown"}[lang]
+    since = {"zh": "{x}起施行", "en": "in force since {x}"}[lang]
+    out = []
+    for name in dict.fromkeys(n for n in names if n in kb.parameters):
+        item = kb.parameters[name]
+        when = since.format(x=item.effective) if item.effective else unknown
+        out.append(f"- `{name}` = {item.value:g} {item.unit} — {when} [{item.source.confidence}]")
+    for name in dict.fromkeys(b for b in bases if b in kb.compensation):
+        item = kb.compensation[name]
+        when = since.format(x=item.effective) if item.effective else unknown
+        out.append(f"- `{name}`: {item.label.get(lang)} — {when} [{item.source.confidence}]")
+    return out
+
+
 def show(kb, scenario_id: str, lang: str) -> str:
     """The scenario as a reader sees it, rules as sentences (Markdown)."""
     scenario = kb.scenarios[scenario_id]
     words = _WORDS[lang]
-    heading = {"zh": ("现在怎么做", "证据", "维权路径", "需要的信息", "规则（按顺序，先满足的生效）", "依据", "示例问题"),
-               "en": ("What to do now", "Evidence", "Escalation", "Facts asked", "Rules (in order, the first that applies wins)", "Sources", "Example questions")}[lang]
+    heading = {"zh": ("现在怎么做", "证据", "维权路径", "需要的信息", "规则（按顺序，先满足的生效）", "依据", "示例问题", "用到的数字"),
+               "en": ("What to do now", "Evidence", "Escalation", "Facts asked", "Rules (in order, the first that applies wins)", "Sources",
+                      "Example questions", "Numbers used")}[lang]
     out = [f"# {scenario.title.get(lang)}  ({scenario_id}, {scenario.role})", "", scenario.summary.get(lang), ""]
     out += [f"## {heading[0]}"] + [f"{n}. {s.get(lang)}" for n, s in enumerate(scenario.steps, 1)] + [""]
     out += [f"## {heading[1]}"] + [f"- {e.get(lang)}" for e in scenario.evidence] + [""]
@@ -207,6 +234,7 @@ def show(kb, scenario_id: str, lang: str) -> str:
         else:
             condition = f"{words['within']} {periods}" if rule.until else words["otherwise"]
         out.append(f"{n}. {condition} {words['then']} **{outcome.status}**: {outcome.title.get(lang)}")
+    out += ["", f"## {heading[7]}"] + _numbers(kb, scenario, lang)
     out += ["", f"## {heading[5]}"] + [f"- {s.title.get(lang)} [{s.confidence}]" for s in scenario.sources]
     out += ["", f"## {heading[6]}"] + [f"- {e}" for e in scenario.examples.get(lang)[:5]]
     return "\n".join(out) + "\n"
