@@ -50,4 +50,8 @@ def test_every_data_file_parses_with_the_pure_python_safe_loader():
     import yaml
 
     for path in sorted(SHIPPED_KB.rglob("*.yaml")):
-        yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
+        try:
+            assert loader.get_single_data() is not None, path
+        finally:
+            loader.dispose()
