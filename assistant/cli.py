@@ -317,7 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .cli_case import add_case_parser
 
-    add_case_parser(commands, _Parser)
+    add_case_parser(commands, _Parser, sys.modules[__name__])
 
     serve = commands.add_parser("serve", help="the chat in a browser on localhost (needs weiquan[web])")
     serve.add_argument("--port", type=int, default=8000)

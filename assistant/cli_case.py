@@ -13,10 +13,15 @@ from pathlib import Path
 from .exits import ExitCode
 
 
-def _cli():
-    from . import cli  # the shared helpers; imported late because cli imports this module
+_CLI = None  # the running cli module (it may be __main__ under `python -m assistant.cli`): its helpers and errors
 
-    return cli
+
+def _cli():
+    if _CLI is None:
+        from . import cli
+
+        return cli
+    return _CLI
 
 
 def _store():
@@ -358,7 +363,9 @@ def cmd_case_purge(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ parser
 
 
-def add_case_parser(commands, parser_class) -> None:
+def add_case_parser(commands, parser_class, cli_module=None) -> None:
+    global _CLI
+    _CLI = cli_module
     case = commands.add_parser("case", help="keep a dispute: facts, timeline, stages, deadlines, drafts").add_subparsers(
         dest="case_command", metavar="CASE_COMMAND", parser_class=parser_class)
     case.required = True

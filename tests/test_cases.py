@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from assistant.cases import SCHEMA_VERSION, CaseStore, StoreError, event_kind
+from assistant.cases import SCHEMA_VERSION, CaseStore, Event, StoreError
 from conftest import ROOT, run_cli
 
 TODAY = dt.date(2026, 11, 21)
@@ -88,17 +88,19 @@ def test_due_across_a_holiday_and_a_make_up_working_day(home):
     assert {r["id"]: r["status"] for r in listed} == {counterfeit: "open", seven: "closed"}
 
 
-@pytest.mark.parametrize("lang, blank, heading", [("zh", "【待填写：你的姓名】", "12315 / 消费者协会投诉"), ("en", "[TO FILL: your name]", "Complaint to 12315")])
-def test_export_with_every_draft_in_both_languages(home, lang, blank, heading):
+@pytest.mark.parametrize("lang, blank", [("zh", "【待填写：你的姓名】"), ("en", "[TO FILL: your name]")])
+def test_export_of_a_tmall_fake_in_both_languages(home, lang, blank):
     case_id = new_case(home, "--scenario", "fake_goods", "--fact", "platform=tmall", "--fact", "price=299",
                        "--fact", "received_date=2026-11-10", "--title", "假耳机", "--today", "2026-11-21")
-    case_cli(home, "update", case_id, "--have", "0", "--today", "2026-11-21")
+    case_cli(home, "update", case_id, "--have", "1", "--today", "2026-11-21")
     text = case_cli(home, "export", case_id, "--lang", lang, "--today", "2026-11-21")
-    drafts = {"zh": ["给卖家的消息", "平台介入说明", "对判定的申诉", heading], "en": ["Message to the seller", "Statement for platform intervention", "Appeal against the ruling", heading]}[lang]
-    for title in drafts:
+    titles = {"zh": ["给卖家的消息", "平台介入申请说明", "12315 投诉", "民事起诉状"],
+              "en": ["Message to the seller", "Statement asking the platform to intervene", "Complaint to 12315", "Statement of claim"]}[lang]
+    for title in titles:
         assert f"### {title}" in text
-    assert blank in text and "¥1196" in text and "- [x] " in text and "- [ ] " in text
-    assert ("天猫" if lang == "zh" else "Tmall") in text
+    assert ("对处理结果的申诉" if lang == "zh" else "Appeal against the ruling: there is no ruling") in text.split("### ")[-1]
+    assert blank in text and "1. [x] " in text and "2. [ ] " in text
+    assert "1196" in text.split("### ")[2] if lang == "zh" else "1196" in text  # Tmall's guarantee, claimed from the platform
     assert "$" not in text  # every placeholder filled or marked
 
 
@@ -165,11 +167,11 @@ def test_a_newer_schema_is_refused_not_downgraded(tmp_path):
 WRITER = r"""
 import sys, datetime as dt
 sys.path.insert(0, sys.argv[1])
-from assistant.cases import CaseStore
+from assistant.cases import CaseStore, Event
 store = CaseStore(sys.argv[2])
 case_id = sys.argv[3]
 for n in range(int(sys.argv[4])):
-    store.update(case_id, event=(dt.date(2026, 11, 20), f"{sys.argv[5]} note {n}"))
+    store.update(case_id, event=Event(dt.date(2026, 11, 20), "note", f"{sys.argv[5]} note {n}"))
     print(n, flush=True)
 """
 
@@ -201,12 +203,20 @@ def test_kill_9_mid_write_keeps_what_was_committed(tmp_path):
     conn.close()
     notes = {e.note for e in store.get(case_id).events if e.kind == "note"}
     assert {f"k note {n}" for n in range(committed + 1)} <= notes  # everything reported committed is there
-    store.update(case_id, event=(TODAY, "after the crash"))  # and the store is still usable
+    store.update(case_id, event=Event(TODAY, "note", "after the crash"))  # and the store is still usable
     assert "after the crash" in {e.note for e in store.get(case_id).events}
 
 
-def test_event_kinds():
-    assert event_kind("卖家拒绝了退款") == ("seller_refused", {"seller_response": "refused"})
-    assert event_kind("applied for a refund")[0] == "refund_requested"
-    assert event_kind("ruling received")[0] == "ruling"
-    assert event_kind("打电话问了快递")[0] == "note"
+def test_event_kinds_in_both_languages(engine):
+    from assistant.casefile import classify_event
+
+    kb = engine.kb
+    assert classify_event(kb, "卖家拒绝了退款") == ("seller_refused", {"seller_response": "refused"})
+    assert classify_event(kb, "賣家拒絕了") [0] == "seller_refused"  # traditional characters
+    assert classify_event(kb, "applied for a refund")[0] == "refund_requested"
+    assert classify_event(kb, "ruling received")[0] == "ruling"
+    assert classify_event(kb, "小二判我输了")[0] == "ruling_against"
+    assert classify_event(kb, "the platform ruled against me")[0] == "ruling_against"
+    assert classify_event(kb, "申诉被驳回了")[0] == "appeal_rejected"
+    assert classify_event(kb, "my appeal was rejected")[0] == "appeal_rejected"
+    assert classify_event(kb, "打电话问了快递")[0] == "note"
