@@ -180,5 +180,5 @@ def _numbered(lines: list[str], *, final: bool = False, lang: str = "zh") -> str
 
 
 def _inline(lines: list[str], lang: str) -> str:
-    parts = [line.rstrip("；;。.") for line in lines]
-    return ("，" if lang == "zh" else ", ").join(parts)
+    text = ("，" if lang == "zh" else ", ").join(line.rstrip("；;。.") for line in lines)
+    return text[:1].upper() + text[1:]  # it starts a sentence
