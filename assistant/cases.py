@@ -212,9 +212,12 @@ class CaseStore:
                 raise StoreError(f"{self.path} is an SQLite file of another program, not a weiquan case store; it was left untouched")
         return "file"
 
-    def _open(self, *, readonly: bool) -> sqlite3.Connection:
+    def _open(self, *, readonly: bool, identify: bool = False) -> sqlite3.Connection:
         folder_writable = os.access(self.path.parent, os.W_OK)
-        if readonly:
+        if identify:
+            # the main file only, no lock, no WAL index: recognising a file touches nothing beside it
+            uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+        elif readonly:
             # read-only never writes (a foreign WAL is not checkpointed into the file); in a read-only folder
             # nobody can be writing, and the WAL index cannot be made, so the file is read as it stands
             mode = "ro" if folder_writable else "ro&immutable=1"
@@ -239,6 +242,22 @@ class CaseStore:
             raise StoreError(f"{self.path} is an SQLite file of something else, not a weiquan case store; it was left untouched")
         return version
 
+    def _check_copy(self) -> None:
+        """Recognise a file whose schema is only in its WAL by reading a private copy: the originals (and
+        their WAL index) are never opened, so someone else's database is not changed by looking at it."""
+        import shutil
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / "store.sqlite3"
+            shutil.copyfile(self.path, copy)
+            shutil.copyfile(f"{self.path}-wal", f"{copy}-wal")
+            with closing(sqlite3.connect(copy)) as conn:
+                try:
+                    CaseStore(copy)._check(conn)
+                except StoreError as exc:
+                    raise StoreError(str(exc).replace(str(copy), str(self.path))) from None
+
     def _connect(self, *, write: bool) -> sqlite3.Connection | None:
         """Open and check the store. None when reading a store that does not exist yet."""
         if self._inspect() == "missing":
@@ -247,13 +266,18 @@ class CaseStore:
             self._create()
         conn = None
         try:
-            conn = self._open(readonly=True)
+            conn = self._open(readonly=True, identify=True)
+            empty = not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+            if empty and os.path.exists(f"{self.path}-wal"):
+                conn.close()
+                conn = None
+                self._check_copy()  # the schema may be only in a WAL that was never checkpointed
+            else:
+                self._check(conn)
+                conn.close()
+            conn = self._open(readonly=not write)
             version = self._check(conn)
-            if not write:
-                return conn
-            conn.close()
-            conn = self._open(readonly=False)
-            if version < SCHEMA_VERSION:
+            if write and version < SCHEMA_VERSION:
                 self._migrate(conn)
             return conn
         except StoreError:
@@ -283,6 +307,7 @@ class CaseStore:
         folder = self.path.parent
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.chmod(folder, 0o700)  # it holds names, phones and addresses: the user's eyes only
         except OSError as exc:
             raise StoreError(f"{folder}: cannot create the folder ({exc.strerror})") from None
         temp = folder / f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}.new"
