@@ -408,7 +408,7 @@ class CaseStore:
             row = self._require(conn, case_id, open_only=True)
             for name, (value, source) in encoded.items():
                 stored = conn.execute("SELECT value FROM facts WHERE case_id = ? AND name = ?", (case_id, name)).fetchone()
-                if name in seen and (stored[0] if stored else None) not in (seen[name], value):
+                if name in seen and (stored[0] if stored else "null") not in (seen[name], value):
                     continue  # changed by someone else since this writer read it: theirs stands
                 if stored and stored[0] == value:
                     continue
