@@ -363,6 +363,22 @@ def cmd_case_purge(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ parser
 
 
+def _guarded(handler):
+    """Invalid case files (drafts.yaml, case_events.yaml) are an invalid knowledge base: file:line, exit 3."""
+
+    def run(args: argparse.Namespace) -> int:
+        from knowledge_base.model import KnowledgeBaseError
+
+        try:
+            return handler(args)
+        except KnowledgeBaseError as exc:
+            for problem in exc.problems:
+                print(f"weiquan: invalid knowledge base: {problem}", file=sys.stderr)
+            return ExitCode.INVALID_KB
+
+    return run
+
+
 def add_case_parser(commands, parser_class, cli_module=None) -> None:
     global _CLI
     _CLI = cli_module
@@ -378,7 +394,7 @@ def add_case_parser(commands, parser_class, cli_module=None) -> None:
         sub.add_argument("--today", metavar="YYYY-MM-DD")
         sub.add_argument("--json", action="store_true")
         sub.add_argument("--quiet", "-q", action="store_true", help="do not say what was done")
-        sub.set_defaults(handler=handler)
+        sub.set_defaults(handler=_guarded(handler))
         return sub
 
     new_case = case_parser("new", "open a case (prints its id)", cmd_case_new, with_id=False)

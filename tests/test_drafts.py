@@ -180,3 +180,23 @@ def test_user_text_in_the_export_cannot_forge_a_section(engine, store, tmp_path)
     text = export_markdown(engine.kb, store.get(case.id), TODAY)
     assert "\x1b" not in text and text.count("\n## 结论") == 1  # the real verdict heading only
     assert "\\#\\# 结论" in text  # the note is there, as text
+
+
+def test_case_files_are_linted_and_a_broken_one_is_exit_3_with_its_line(tmp_path):
+    import shutil
+
+    from conftest import SHIPPED_KB, line_of, run_cli
+
+    kb = tmp_path / "kb"
+    shutil.copytree(SHIPPED_KB, kb)
+    drafts, events = kb / "drafts.yaml", kb / "case_events.yaml"
+    drafts.write_text(drafts.read_text(encoding="utf-8").replace("请于$reply_by前", "请于$reply_byy前", 1), encoding="utf-8")
+    events.write_text(events.read_text(encoding="utf-8").replace("stage: external_channels, role: buyer", "stage: nowhere, role: buyer", 1), encoding="utf-8")
+    lint = run_cli("kb", "lint", "--kb", str(kb)).stdout.decode()
+    assert f"drafts.yaml:{line_of(drafts, '    zh: |')}: error: draft seller_message: unknown placeholder $reply_byy in zh" in lint
+    assert f"case_events.yaml:{line_of(events, 'nowhere')}: error: event appeal_rejected: moves to 'nowhere'" in lint
+    events.write_text(events.read_text(encoding="utf-8").replace('"lost (?:the|my) appeal"', '"(a+)+b"'), encoding="utf-8")
+    home = {"WEIQUAN_HOME": str(tmp_path / "home")}
+    case_id = run_cli("case", "new", "--scenario", "not_received", env=home).stdout.decode().strip()
+    broken = run_cli("case", "export", case_id, "--kb", str(kb), env=home)
+    assert broken.returncode == 3 and f"case_events.yaml:{line_of(events, '(a+)+b')}" in broken.stderr.decode()
