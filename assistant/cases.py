@@ -149,9 +149,20 @@ class Change:
     added_items: int = 0
 
 
+def _text(value: str) -> str:
+    """Text that can be kept: valid Unicode (a lone surrogate is what undecodable bytes become)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("the text is not valid Unicode (undecodable bytes?); nothing was kept") from None
+    return value
+
+
 def _encode(value: Any) -> str:
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"{value!r} is not a number that can be kept")
+    if isinstance(value, str):
+        _text(value)
     return json.dumps(value.isoformat() if isinstance(value, dt.date) else value, ensure_ascii=False, allow_nan=False)
 
 
@@ -378,7 +389,8 @@ class CaseStore:
 
     def create(self, scenario: str, title: str, lang: str, facts: dict[str, tuple[Any, str]], today: dt.date,
                checklist: list[tuple[str, str]] | None = None, ticked: set[int] | None = None) -> str:
-        encoded = {name: (_encode(value), source) for name, (value, source) in facts.items()}
+        encoded = {_text(name): (_encode(value), source) for name, (value, source) in facts.items()}
+        _text(title)
 
         def change(conn):
             case_id = new_id(today, lambda i: conn.execute("SELECT 1 FROM cases WHERE id = ?", (i,)).fetchone() is not None)
@@ -400,7 +412,9 @@ class CaseStore:
                only_if_unchanged: dict[str, Any] | None = None) -> Change:
         """Change an open case in one transaction. `only_if_unchanged` (name → value last seen) skips a fact
         that was changed meanwhile by someone else, so a stale writer never reverts a correction."""
-        encoded = {name: (_encode(value), source) for name, (value, source) in (facts or {}).items()}
+        encoded = {_text(name): (_encode(value), source) for name, (value, source) in (facts or {}).items()}
+        if event is not None:
+            _text(event.note)
         seen = {name: _encode(value) for name, value in (only_if_unchanged or {}).items()}
 
         def apply(conn) -> Change:
