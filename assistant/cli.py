@@ -193,13 +193,25 @@ def _run_tui(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def serve_command(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
+    """The shell command textual-serve runs for each browser (every part quoted), and the environment changes:
+    unless --with-cases, the served chat cannot read or keep cases, so whoever reaches the port cannot see them."""
+    import shlex
+
+    parts = [sys.executable, "-m", "assistant.cli", "chat"] + (["--kb", args.kb] if args.kb else [])
+    return " ".join(shlex.quote(part) for part in parts), ({} if args.with_cases else {"WEIQUAN_NO_CASES": "1"})
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
         from textual_serve.server import Server
     except ImportError:
         raise UsageError("'weiquan serve' needs the web extra: pip install 'weiquan[web]'") from None
-    command = f"{sys.executable} -m assistant.cli chat" + (f" --kb {args.kb}" if args.kb else "")
-    Server(command, host="localhost", port=args.port, title="weiquan 维权").serve()
+    if args.kb is not None and not os.path.isdir(args.kb):
+        raise UsageError(f"--kb: {args.kb!r} is not a directory")
+    command, env = serve_command(args)
+    os.environ.update(env)  # the served processes inherit it
+    Server(command, host="127.0.0.1", port=args.port, title="weiquan 维权").serve()  # this machine only
     return ExitCode.OK
 
 
@@ -322,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="the chat in a browser on localhost (needs weiquan[web])")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--kb", metavar="DIR")
+    serve.add_argument("--with-cases", action="store_true", help="let the served chat read and keep your cases (off by default)")
     serve.set_defaults(handler=cmd_serve)
 
     kb = commands.add_parser("kb", help="knowledge-base tools").add_subparsers(dest="kb_command", metavar="KB_COMMAND", parser_class=_Parser)

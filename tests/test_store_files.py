@@ -271,3 +271,17 @@ def test_weiquan_home_with_a_tilde(tmp_path):
     env = {"WEIQUAN_HOME": "~/wq-home", "HOME": str(tmp_path)}
     cli(env, "case", "new", "-q", "--scenario", "not_received")
     assert (tmp_path / "wq-home" / "cases.sqlite3").exists() and not (ROOT / "~").exists()
+
+
+def test_serve_quotes_its_command_and_hides_cases_unless_asked():
+    import argparse
+    import shlex
+
+    from assistant.cli import build_parser, serve_command
+
+    args = build_parser().parse_args(["serve", "--kb", "/tmp/my kb; rm -rf ~"])
+    command, env = serve_command(args)
+    assert shlex.split(command)[-2:] == ["--kb", "/tmp/my kb; rm -rf ~"]
+    assert env == {"WEIQUAN_NO_CASES": "1"}
+    assert serve_command(build_parser().parse_args(["serve", "--with-cases"]))[1] == {}
+    assert isinstance(args, argparse.Namespace)

@@ -7,6 +7,7 @@ at a time in the order typed, so no frame waits for matching or date arithmetic.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from textual import on, work
@@ -329,7 +330,16 @@ class WeiquanApp(App[None]):
 
     # ------------------------------------------------------------------ cases
 
+    def _cases_allowed(self) -> bool:
+        """`weiquan serve` without --with-cases: the person at the browser may not be the owner of the cases."""
+        if os.environ.get("WEIQUAN_NO_CASES") == "1":
+            self.notify("cases are not available here (weiquan serve --with-cases)", severity="warning")
+            return False
+        return True
+
     def action_keep_case(self) -> None:
+        if not self._cases_allowed():
+            return
         turn = self.last_turn
         if turn is None or turn.scenario is None:
             self.notify(self._ui("nothing"), severity="warning")
@@ -375,7 +385,7 @@ class WeiquanApp(App[None]):
         self.call_from_thread(self.notify, self._ui("kept", id=self.case_id))
 
     def action_cases(self) -> None:
-        if self.engine is None:
+        if self.engine is None or not self._cases_allowed():
             return
         from .screens import CasesScreen
 
