@@ -56,6 +56,13 @@ def _facts(engine, args, scenario_id: str, today):
     return {name: (fact.value, fact.source) for name, fact in cli._flag_facts(engine.kb, args.fact, scenario_id, today).items()}
 
 
+def _open_case(args):
+    """The engine, today and the case a command is about."""
+    cli = _cli()
+    engine = cli._load(args.kb)
+    return engine, cli._today(args.today), _call(_store().get, args.id)
+
+
 def _title(kb, scenario_id: str, lang: str) -> str:
     return kb.scenarios[scenario_id].title.get(lang)
 
@@ -153,10 +160,7 @@ def cmd_case_list(args: argparse.Namespace) -> int:
 def cmd_case_show(args: argparse.Namespace) -> int:
     from .casefile import case_json, export_markdown
 
-    cli = _cli()
-    engine = cli._load(args.kb)
-    today = cli._today(args.today)
-    case = _call(_store().get, args.id)
+    engine, today, case = _open_case(args)
     if args.json:
         print(json.dumps(case_json(engine.kb, case, today), ensure_ascii=False, indent=2, allow_nan=False))
     else:
@@ -307,17 +311,14 @@ def _write_ics(args, kb, cases, today) -> int:
         sys.stdout.write(text)
     else:
         path = write_private(args.ics, text, force=args.force)
-        _say(args, f"wrote {count} deadline(s) with reminders to {path}", stream=sys.stderr if args.ics == "-" else sys.stdout)
+        _say(args, f"wrote {count} deadline(s) with reminders to {path}")
     return ExitCode.OK
 
 
 def cmd_case_export(args: argparse.Namespace) -> int:
     from .casefile import export_markdown
 
-    cli = _cli()
-    engine = cli._load(args.kb)
-    today = cli._today(args.today)
-    case = _call(_store().get, args.id)
+    engine, today, case = _open_case(args)
     if args.ics:
         return _write_ics(args, engine.kb, [case], today)
     _output(args, export_markdown(engine.kb, case, today, args.lang), f"case {case.id}")

@@ -220,3 +220,67 @@ def test_event_kinds_in_both_languages(engine):
     assert classify_event(kb, "申诉被驳回了")[0] == "appeal_rejected"
     assert classify_event(kb, "my appeal was rejected")[0] == "appeal_rejected"
     assert classify_event(kb, "打电话问了快递")[0] == "note"
+
+
+def test_every_command_says_what_it_did_and_quiet_silences_it(home):
+    opened = run_cli("case", "new", "--scenario", "fake_goods", "--fact", "platform=taobao", "--today", "2026-11-21", env=home)
+    case_id = opened.stdout.decode().strip()
+    assert "opened case " + case_id in opened.stderr.decode() and "\n" not in case_id
+    said = case_cli(home, "update", case_id, "--fact", "price=299", "--today", "2026-11-21")
+    assert said.startswith(f"case {case_id}: set price")
+    assert case_cli(home, "update", case_id, "--fact", "price=299", "--today", "2026-11-21").endswith("nothing changed (it already said so)\n")
+    quiet = run_cli("case", "update", case_id, "--fact", "price=300", "--quiet", env=home)
+    assert quiet.returncode == 0 and quiet.stdout == b"" and quiet.stderr == b""
+    assert case_cli(home, "close", case_id) == f"closed case {case_id}\n"
+    assert "closed already; nothing changed" in case_cli(home, "close", case_id)
+    events = json.loads(case_cli(home, "show", case_id, "--json"))["timeline"]
+    assert [e["kind"] for e in events].count("closed") == 1
+    refused = run_cli("case", "update", case_id, "--fact", "price=1", env=home)
+    assert refused.returncode == 2 and "is closed" in refused.stderr.decode()
+
+
+def test_evidence_by_number_from_one_or_by_name_validated(home):
+    case_id = new_case(home, "--scenario", "fake_goods", "--today", "2026-11-21")
+    assert "ticked evidence 1, 3" in case_cli(home, "update", case_id, "--have", "1", "--have", "鉴定")
+    shown = json.loads(case_cli(home, "show", case_id, "--json"))["evidence"]
+    assert [(e["number"], e["have"]) for e in shown][:3] == [(1, True), (2, False), (3, True)]
+    assert "1. [x] " in case_cli(home, "show", case_id) and "2. [ ] " in case_cli(home, "show", case_id)
+    for bad, message in (("0", "no evidence item 0"), ("99", "no evidence item 99"), ("记录", "2 evidence items mention"),
+                         ("火星", "no evidence item mentions")):
+        result = run_cli("case", "update", case_id, "--have", bad, env=home)
+        assert result.returncode == 2 and message in result.stderr.decode(), result.stderr.decode()
+    assert "unticked evidence 1" in case_cli(home, "update", case_id, "--lack", "1")
+
+
+def test_stage_by_hand_and_by_events_keeps_facts_timeline_and_deadlines(home):
+    case_id = new_case(home, "--scenario", "seven_day_return", "--fact", "platform=jd", "--fact", "received_date=2026-11-18",
+                       "--today", "2026-11-21")
+    said = case_cli(home, "update", case_id, "--event", "seller refused the return", "--date", "2026-11-20", "--today", "2026-11-21")
+    assert "moved it to the stage platform_intervention" in said
+    shown = json.loads(case_cli(home, "show", case_id, "--json", "--today", "2026-11-21"))
+    assert shown["stage"] == "platform_intervention" and shown["facts"]["received_date"]["value"] == "2026-11-18"
+    assert any(d["stage"] == "seven_day_return" and d["date"] == "2026-11-25" for d in shown["deadlines"])  # still visible
+    assert "moved it to the stage ruling_appeal" in case_cli(home, "stage", case_id, "ruling_appeal")
+    assert "already" in case_cli(home, "stage", case_id, "ruling_appeal")
+    back = json.loads(case_cli(home, "show", case_id, "--json", "--today", "2026-11-21"))
+    assert back["stages"] == ["seven_day_return", "platform_intervention", "ruling_appeal"]
+    assert [e["kind"] for e in back["timeline"]] == ["seller_refused", "opened"]
+
+
+def test_due_as_icalendar_with_reminders(home, tmp_path):
+    from icalendar import Calendar
+
+    open_case = new_case(home, "--scenario", "seven_day_return", "--fact", "platform=jd", "--fact", "received_date=2026-11-18",
+                         "--title", "退外套", "--today", "2026-11-21")
+    closed = new_case(home, "--scenario", "seven_day_return", "--fact", "received_date=2026-11-19", "--today", "2026-11-21")
+    case_cli(home, "close", closed)
+    ics = tmp_path / "due.ics"
+    assert "wrote 1 deadline(s)" in case_cli(home, "due", "--ics", str(ics), "--today", "2026-11-21")
+    calendar = Calendar.from_ical(ics.read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 1 and events[0].decoded("dtstart") == dt.date(2026, 11, 25)
+    assert "退外套" in str(events[0]["summary"]) and open_case in str(events[0]["description"])
+    assert len(list(events[0].walk("VALARM"))) == 3
+    again = run_cli("case", "export", open_case, "--ics", str(ics), env=home)
+    assert again.returncode == 2 and "--force" in again.stderr.decode()
+    assert run_cli("case", "export", open_case, "--ics", "-", "--today", "2026-11-21", env=home).stdout.startswith(b"BEGIN:VCALENDAR")
