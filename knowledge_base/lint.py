@@ -32,6 +32,9 @@ def lint(root: Path) -> list[Problem]:
     problems += _duplicate_examples(kb)
     problems += _confused_examples(kb)
     problems += _failing_tests(kb)
+    from .drafts import lint_case_files  # drafts.yaml and case_events.yaml
+
+    problems += lint_case_files(root, kb)
     return sorted(problems, key=_order)
 
 
