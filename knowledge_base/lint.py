@@ -37,6 +37,9 @@ def lint(root: Path) -> list[Problem]:
     problems += _duplicate_examples(kb)
     problems += _confused_examples(kb)
     problems += _failing_tests(kb)
+    from .drafts import lint_case_files  # drafts.yaml and case_events.yaml
+
+    problems += lint_case_files(root, kb)
     return sorted(problems, key=_order)
 
 
@@ -282,7 +285,7 @@ def _failing_tests(kb) -> list[Problem]:
             except FactError as exc:
                 out.append(Problem(rel, line, f"test {case.name!r}: {exc}", "error"))
                 continue
-            evaluation = evaluator.evaluate(scenario, facts, case.today)
+            evaluation = evaluator.evaluate(scenario, facts, case.today, frozenset(case.unsure))
             problem = _compare(case.expect, evaluation)
             if problem:
                 out.append(Problem(rel, line, f"test {case.name!r} fails: {problem}", "error"))
@@ -297,6 +300,8 @@ def _compare(expect, evaluation) -> str | None:
         return f"expected {expect.status}, got no verdict (missing {', '.join(evaluation.missing)})"
     if verdict.status != expect.status:
         return f"expected {expect.status}, got {verdict.status}"
+    if expect.outcome is not None and verdict.outcome_id != expect.outcome:
+        return f"expected outcome {expect.outcome}, got {verdict.outcome_id}"
     checks = [
         ("deadline", expect.deadline, verdict.deadline.date if verdict.deadline else None),
         ("opens", expect.opens, verdict.opens.date if verdict.opens else None),

@@ -142,7 +142,7 @@ def test_show_renders_rules_as_sentences():
     result = run_cli("kb", "show", "seven_day_return", "--lang", "en")
     text = result.stdout.decode()
     assert result.returncode == 0
-    assert "1. If Excluded from seven-day returns = yes → **excluded**" in text
+    assert "2. If Excluded from seven-day returns = yes → **excluded**" in text
     assert "Within Statutory seven days" in text and "7 days (from Date signed for)" in text
     assert run_cli("kb", "show", "no_such").returncode == 2
 
