@@ -21,6 +21,7 @@ from typing import Sequence
 
 EPOCHS = 4  # more passes over the examples did not rank real questions better
 AGGRESSIVENESS = 0.5
+SHORT = 6  # a question with fewer known features is scored as if it had this many: one word is not certainty
 
 
 @dataclass
@@ -38,7 +39,7 @@ class LinearModel:
         known = [rows[f] for f in dict.fromkeys(features) if f in rows]
         if not known:
             return [0.0] * n
-        scale = 1.0 / math.sqrt(len(known))
+        scale = 1.0 / math.sqrt(max(len(known), SHORT))
         vectors = [weights[r * n : r * n + n] for r in known]
         return [sum(column) * scale for column in zip(*vectors)]
 

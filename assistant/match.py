@@ -25,15 +25,16 @@ OUT_OF_SCOPE = "__out_of_scope__"
 MAX_QUERY_CHARS = 2000  # beyond this a question is a document; the start decides the scenario
 
 # Fitted by scripts/calibrate.py on the tuning half of a set of real questions; refit after large KB changes.
-TEMPERATURE = 5.00
-SURE = 0.5
+TEMPERATURE = 5.25
+SURE = 0.3
 LEAD = 1.2
 REJECT = 0.15
 OUT_OF_SCOPE_BIAS = 0.1
-OFFER_SHARE = 0.4
+OFFER_SHARE = 0.15
 MAX_OFFERED = 3
 THRESHOLD = SURE  # kept for callers that only ask "was it a clear answer"
 
+MIN_KNOWN_WORDS = 3  # with fewer known words, at least half the question's words must be known
 KEYWORD_WEIGHT = 2  # a keyword is added as a training document this many times
 
 
@@ -163,7 +164,17 @@ class Matcher:
         return self.index.model.scores(tokens)
 
     def match(self, question: str, role: str | None = None) -> MatchResult:
-        return self.decide(self.raw_scores(self.tokens(question)), role)
+        tokens = self.tokens(question)
+        if not self.recognisable(tokens):
+            return MatchResult(None, 0.0, [], [], 1.0)
+        return self.decide(self.raw_scores(tokens), role)
+
+    def recognisable(self, tokens: list[str]) -> bool:
+        """Enough words the knowledge base knows to go on: numbers alone are not, and neither is text where most
+        words are unknown and only one or two known ones ("drop table cases", "{{7*7}}")."""
+        words = [t for t in dict.fromkeys(tokens) if t.startswith("w") and not t[1:].replace(".", "").isdigit()]
+        known = [t for t in words if t in self.index.model.rows]
+        return bool(known) and (len(known) >= MIN_KNOWN_WORDS or len(known) >= len(words) / 2)
 
     def decide(self, raw: list[float], role: str | None = None) -> MatchResult:
         """Rank the scenarios the role allows, calibrate, then answer, offer a choice, or reject."""

@@ -194,7 +194,7 @@ def _uniform_examples(kb) -> list[Problem]:
             line = _line(kb, _rel(sid), "examples", lang)
             long_share = sum(len(e) >= LONG_EXAMPLE[lang] for e in examples) / len(examples)
             if long_share < MIN_LONG_SHARE:
-                out.append(Problem(_rel(sid), line, f"only {long_share:.0%} of the {lang} examples have {LONG_EXAMPLE[lang]}+ characters; real questions are often long posts with product names, dates and what the other side said (aim for {MIN_LONG_SHARE:.0%}+)", "warning"))
+                out.append(Problem(_rel(sid), line, f"only {long_share:.1%} of the {lang} examples have {LONG_EXAMPLE[lang]}+ characters; real questions are often long posts with product names, dates and what the other side said (aim for {MIN_LONG_SHARE:.0%}+)", "warning"))
             with_keyword = sum(any(k in normalise(e) for k in keywords) for e in examples) / len(examples)
             if with_keyword > MAX_KEYWORD_SHARE:
                 out.append(Problem(_rel(sid), line, f"{with_keyword:.0%} of the {lang} examples contain a keyword; real questions often use none (aim for {MAX_KEYWORD_SHARE:.0%} or less)", "warning"))

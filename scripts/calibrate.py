@@ -7,9 +7,9 @@ Fit on one part of a set of questions real people wrote, then report on another 
 QUESTIONS.jsonl --part 2/2`: constants fitted on the same questions they are reported on would flatter them.
 
 1. The softmax temperature maximises the likelihood of the right class (out of scope for unlabelled questions).
-2. The thresholds (answer alone / offer a choice / reject) are searched on a grid for the most questions handled
-   well — right answer alone, or right answer among two or three offered (worth less), or out of scope
-   rejected — with confidently wrong answers (score ≥ 0.8) kept at or below 5 %.
+2. The thresholds (answer alone / offer a choice / reject) and a bias against out of scope are searched on a
+   grid for the most questions handled well (see `utility`), with confidently wrong answers (score ≥ 0.8) kept
+   at or below 5 %.
 """
 from __future__ import annotations
 
@@ -44,20 +44,24 @@ def fit_temperature(rows) -> float:
 
 
 def utility(results, items) -> tuple[float, dict]:
-    alone = offered = rejected = wrong_confident = in_scope = out_scope = 0
+    """How well the people asking these questions are served, per question: the right scenario alone 1, among
+    two or three offered 0.6; out of scope rejected 1, or offered a choice (with "none of these") 0.3; anything
+    else 0. More than 5 % confidently wrong answers rules a setting out."""
+    alone = offered = rejected = choice = wrong_confident = in_scope = out_scope = 0
     for result, item in zip(results, items):
         right = result.scenario == item.expected
+        ids = [c.id for c in result.candidates]
         if item.expected:
             in_scope += 1
-            ids = [c.id for c in result.candidates]
             alone += right and len(ids) == 1
             offered += item.expected in ids and len(ids) > 1
         else:
             out_scope += 1
             rejected += result.scenario is None
+            choice += len(ids) > 1
         wrong_confident += (not right) and result.score >= CONFIDENT
     share = wrong_confident / len(items)
-    score = (alone + 0.6 * offered) / in_scope + rejected / max(out_scope, 1) - (10 if share > 0.05 else 0)
+    score = (alone + 0.6 * offered + rejected + 0.3 * choice) / len(items) - (10 if share > 0.05 else 0)
     return score, {"alone": alone / in_scope, "offered": offered / in_scope,
                    "rejected": rejected / max(out_scope, 1), "confidently_wrong": share}
 

@@ -178,7 +178,7 @@ def test_nothing_is_written_outside_weiquan_home(tmp_path):
     home = tmp_path / "home"
     result = run_cli("ask", "--json", "不喜欢了能退吗", env={"WEIQUAN_HOME": str(home), "TMPDIR": str(tmp_path / "tmp")})
     assert result.returncode == 0
-    assert list(home.glob("cache/engine-*.pickle"))
+    assert list(home.glob("cache/engine-*.bin"))
     assert not (tmp_path / "tmp").exists()
 
 
