@@ -21,7 +21,7 @@ from typing import Sequence
 
 EPOCHS = 4  # more passes over the examples did not rank real questions better
 AGGRESSIVENESS = 0.5
-SHORT = 6  # a question with fewer known features is scored as if it had this many: one word is not certainty
+SHORT = 12  # a question with fewer known features is scored as if it had this many: one word is not certainty
 
 
 @dataclass

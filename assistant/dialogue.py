@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .eligibility import Evaluation, Evaluator, Verdict
-from .extract import DateError, extract_facts, parse_date_text
+from .extract import DateError, extract_facts, implied_role, parse_date_text, stated_role
 from .facts import Fact, FactError, parse_value
 from .match import MatchResult, Ranked
 from .text import clean, guess_language, normalise
@@ -199,8 +199,8 @@ class Conversation:
         self.question_text = text
         stated = self._extract(text)
         if self._initial[1] is None and (self.scenario is None or self._looks_new(text)):
-            role = stated.get("role") or (self.facts["role"].value if "role" in self.facts else None)
-            self.match = self.engine.matcher.match(text, role)
+            role = stated_role(text) or (self.facts["role"].value if "role" in self.facts else None)
+            self.match = self.engine.matcher.match(text, role, implied_role(text))
             self.scenario = None
             self.pending = []
         self._store(stated, "question")

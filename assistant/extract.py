@@ -166,9 +166,11 @@ _PLATFORMS = [
     ("jd", r"京东|\bjd\b|jingdong"),
     ("pdd", r"拼多多|pinduoduo|\bpdd\b"),
 ]
+_AS = r"(?:^|[,.;:!?，。；：！？]\s*|\bi'?m |\bi am |\bspeaking |\bhere |\bme )as (?:a |the )?"  # "as a seller", not "as well as the seller"
 _ROLES = [
-    ("seller", r"我是卖家|我是商家|作为卖家|作为商家|我们店|我的店|我家店|本店|我开的店|as a seller|as the seller|i'?m (?:a |the )?seller|i am (?:a |the )?seller|my (?:shop|store)|as (?:a |the )?(?:merchant|shop owner)"),
-    ("buyer", r"我是买家|作为买家|as a buyer|as the buyer|i'?m (?:a |the )?buyer|i am (?:a |the )?buyer"),
+    ("seller", rf"我是卖家|我是商家|作为卖家|作为商家|我们店|我的店|我家店|我开的店|{_AS}(?:seller|merchant|shop owner)\b|"
+               r"\bi'?m (?:a |the )?seller\b|\bi am (?:a |the )?seller\b|\bmy (?:shop|store)\b"),
+    ("buyer", rf"我是买家|作为买家|{_AS}buyer\b|\bi'?m (?:a |the )?buyer\b|\bi am (?:a |the )?buyer\b"),
 ]
 _STATUS = [
     ("paid", r"还没发货|还没有发货|未发货|没发货|不发货|待发货|没有发货|hasn'?t (?:been )?shipped|not (?:yet )?shipped|not been shipped"),
@@ -208,27 +210,37 @@ _SPOKEN_OF_BUYER = re.compile(
     r"sends?|sent|receives?|received|disputes?|leaves?|left|gets?|got|did|didn'?t|doesn'?t|won'?t)")
 _SELLER_SELF = re.compile(
     r"我们后台|我的后台|商家后台|卖家后台|我们店铺|我店铺|店铺被|我们的店|被(?:人|别人|品牌方?|买家)?(?:投诉|举报)(?:了)?(?:售假|卖假)|"
-    r"\b(?:how (?:do|can|should) (?:\w+ )?(?:sellers|merchants))\b|\bsellers can\b|\bmy listings?\b|\bmy buyers?\b")
+    r"\b(?:how (?:do|can|should) (?:\w+ )?(?:sellers|merchants))\b|\bsellers can\b|\bmy listings?\b|\bmy buyers?\b(?! protection)")
+
+
+_FIRST_PERSON = re.compile(r"我|\b(?:i|i'm|i've|me|my|mine|we|our|us)\b")
 
 
 def _role(text: str) -> str | None:
+    """buyer | seller as the person says of themselves ("我是卖家", "我们店", "as a seller")."""
     stated = _first(text, _ROLES)
     if stated is not None:
         return stated
-    if _SELLER_SELF.search(text):
-        return "seller"
-    # someone speaking about "the seller" is the buyer, and the other way round; the first mention decides
+    return "seller" if _SELLER_SELF.search(text) else None
+
+
+def _implied_role(text: str) -> str | None:
+    """buyer | seller as implied by who is spoken about ("卖家不给退" is a buyer speaking): a hint, often
+    wrong in general questions ("can buyers claim …?"), so never a fact on its own."""
     about_seller, about_buyer = _SPOKEN_OF_SELLER.search(text), _SPOKEN_OF_BUYER.search(text)
     if about_seller and (not about_buyer or about_seller.start() < about_buyer.start()):
         return "buyer"
-    if about_buyer:
-        return "seller"
-    return None
+    return "seller" if about_buyer else None
 
 
 def stated_role(question: str) -> str | None:
-    """buyer | seller as the question says or implies ("我是卖家", "the seller refuses …"), else None."""
+    """buyer | seller as the question says of the person asking, else None."""
     return _role(normalise(question)[:2000])
+
+
+def implied_role(question: str) -> str | None:
+    """buyer | seller as the question implies by who it speaks about, else None (see `_implied_role`)."""
+    return _implied_role(normalise(question)[:2000])
 
 
 def extract_facts(question: str, today: dt.date) -> dict:
@@ -239,8 +251,8 @@ def extract_facts(question: str, today: dt.date) -> dict:
         value = _first(text, options)
         if value is not None:
             facts[name] = value
-    role = _role(text)
-    if role is not None:
+    role = _role(text) or (_implied_role(text) if _FIRST_PERSON.search(text) else None)
+    if role is not None:  # said of themselves, or implied by a person telling their own story ("卖家拒绝了我的退款")
         facts["role"] = role
     if re.search(_FOOD, text) and not re.search("酒店", text):
         facts["is_food"] = True

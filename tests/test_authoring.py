@@ -159,13 +159,13 @@ def test_eval_matches_what_ask_gives(engine):
     import datetime as dt
 
     from assistant.dialogue import Conversation
-    from assistant.extract import stated_role
+    from assistant.extract import implied_role, stated_role
     from knowledge_base.evaluate import read_labelled
 
     for item in read_labelled(ROOT / "data" / "eval" / "dev.jsonl", engine.kb):
         conversation = Conversation(engine, today=dt.date(2026, 11, 21))
         conversation.send(item.q)
-        evaluated = engine.matcher.match(item.q, stated_role(item.q))  # what kb eval scores
+        evaluated = engine.matcher.match(item.q, stated_role(item.q), implied_role(item.q))  # what kb eval scores
         assert conversation.match == evaluated, item.q
 
 

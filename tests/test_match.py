@@ -31,7 +31,7 @@ def test_questions_about_something_else_are_rejected(engine, question):
     result = engine.matcher.match(question)
     assert result.scenario is None
     assert result.candidates == []
-    assert result.out_of_scope >= match.REJECT
+    assert result.score == result.out_of_scope > max(r.score for r in result.ranking)
 
 
 @pytest.mark.parametrize("question", ["", "😀😀😀", "asdfgh"])
@@ -72,7 +72,7 @@ def test_probabilities_sum_to_one_and_ranking_is_sorted(engine):
     result = engine.matcher.match("淘宝买的东西坏了")
     scores = [r.score for r in result.ranking]
     assert sum(scores) + result.out_of_scope == pytest.approx(1.0)
-    assert [r.raw for r in result.ranking] == sorted((r.raw for r in result.ranking), reverse=True)
+    assert scores == sorted(scores, reverse=True)
     assert len(result.ranking) == len(engine.kb.scenarios)
 
 
