@@ -32,8 +32,8 @@ MAX_QUERY_CHARS = 2000  # beyond this a question is a document; the start decide
 # - otherwise offered its best two or three scenarios, each at least OFFER_SHARE of the best one's probability.
 TEMPERATURE = 4.73
 SURE = 0.7
-LEAD = 1.2
-REJECT = 0.35
+LEAD = 3.0
+REJECT = 0.25
 REJECT_LEAD = 2.0
 OFFER_SHARE = 0.25
 OUT_OF_SCOPE_BIAS = 0.0
@@ -42,7 +42,7 @@ MAX_OFFERED = 3
 IMPLIED_ROLE_PENALTY = 0.3
 
 MIN_KNOWN_WORDS = 3  # with fewer known words, at least half the question's words must be known
-KEYWORD_WEIGHT = 2  # a keyword is added as a training document this many times
+KEYWORD_WEIGHT = 1  # a keyword is added as a training document this many times
 
 
 @dataclass

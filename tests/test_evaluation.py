@@ -76,7 +76,7 @@ def test_eval_sets_do_not_copy_the_examples(engine):
 
 
 # what the shipped matcher reaches on them (in-scope top-1, out-of-scope rejected)
-REGRESSION_FLOORS = {"dev.jsonl": (0.961, 0.636), "holdout.jsonl": (0.933, 0.75)}
+REGRESSION_FLOORS = {"dev.jsonl": (0.956, 0.659), "holdout.jsonl": (0.9, 0.8)}
 
 
 @pytest.mark.parametrize("name", sorted(REGRESSION_FLOORS))
