@@ -41,6 +41,8 @@ MAX_OFFERED = 3
 # taken from the other side's scenarios when the wording only implies a role (or nothing does: most are buyers)
 IMPLIED_ROLE_PENALTY = 0.3
 
+SPELLING = 80  # rapidfuzz ratio at which an unknown English word is taken for a known one (one swap: 83) …
+MIN_SPELLED = 6  # … if it has at least this many letters (shorter words are too easily another word)
 MIN_KNOWN_WORDS = 3  # with fewer known words, at least half the question's words must be known
 KEYWORD_WEIGHT = 1  # a keyword is added as a training document this many times
 
@@ -163,9 +165,29 @@ class Matcher:
     def __init__(self, index: Index):
         self.index = index
         self.tokenizer = Tokenizer(index.vocabulary)
+        self._english_words: list[str] | None = None  # for spelling, built on first need
 
     def tokens(self, question: str) -> list[str]:
-        return features(self.tokenizer, prepare(question))
+        return self._spell(features(self.tokenizer, prepare(question)))
+
+    def _spell(self, tokens: list[str]) -> list[str]:
+        """An English word the examples never had, one or two letters off a word they have ("refnud",
+        "recieved"), counts as that word: rapidfuzz finds it among the known words."""
+        from rapidfuzz import fuzz, process
+
+        rows = self.index.model.rows
+        synonyms = self.index.vocabulary.synonyms
+        if self._english_words is None:  # known words (stemmed), and the English variants of synonym groups
+            known = [f[1:] for f in rows if f[0] == "w" and f[1:].isascii() and f[1:].isalpha()]
+            self._english_words = sorted(set(known) | {w for w in synonyms if w.isascii() and w.isalpha()})
+        out = list(tokens)
+        for token in tokens:
+            word = token[1:]
+            if token[0] == "w" and token not in rows and len(word) >= MIN_SPELLED and word.isascii() and word.isalpha():
+                found = process.extractOne(word, self._english_words, scorer=fuzz.ratio, score_cutoff=SPELLING)
+                if found is not None:
+                    out.append("w" + synonyms.get(found[0], found[0]))
+        return out
 
     def raw_scores(self, tokens: list[str]) -> list[float]:
         return self.index.model.scores(tokens)

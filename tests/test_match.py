@@ -102,6 +102,13 @@ def test_template_placeholders_are_ignored(engine):
     assert engine.matcher.match("订单[订单x]买的鞋子是假的 [数字x]元") == engine.matcher.match("订单买的鞋子是假的 元")
 
 
+def test_a_misspelt_english_word_counts_as_the_word(engine):
+    tokens = engine.matcher.tokens("I recieved a counterfiet bag")
+    assert "w假货" in tokens  # counterfiet → counterfeit, folded with its synonyms
+    assert engine.matcher.match("I recieved a counterfiet bag").scenario == "fake_goods"
+    assert engine.matcher.tokens("order is older") == ["worder", "wolder"]  # short words are left as they are
+
+
 def test_traditional_script_ranks_like_simplified(engine):
     simplified = engine.matcher.match("订单显示已签收，但我没收到货")
     traditional = engine.matcher.match("訂單顯示已簽收，但我沒收到貨")
