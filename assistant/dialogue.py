@@ -1,34 +1,52 @@
 """The Conversation: one state machine behind `weiquan ask`, `weiquan chat --plain` and the TUI. No I/O.
 
-match the question → clarify a near tie → ask the missing facts one at a time → verdict → follow-ups
-(evidence, what if the seller refuses, corrections, start over, switch language).
+match the question → clarify (the closest two or three, or none of these) → ask the missing facts one at a
+time → verdict → follow-ups (evidence, what if the seller refuses, why a question is asked, corrections).
 
-A fact the person stated (in the question, a flag or an answer) is never asked again; a correction
-replaces it. A value that cannot be read is refused with one sentence and the same question is asked
-again, nothing else lost.
+A fact the person stated (in the question, a flag or an answer) is never asked again; a correction replaces
+it. The conversation keeps its topic: a message that clearly asks about something else is answered with "switch
+to that?" (facts that still apply are kept), and a side question asked in the middle of the interview is
+answered and the interview goes on. "Not sure" always leads on: to a fact that can stand in for the one not
+known, or to a conditional answer. "撤销 / undo" takes the last message back. Replies follow the person's
+language and script (traditional in, traditional out).
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .eligibility import Evaluation, Evaluator, Verdict
+from .eligibility import Assumption, Evaluation, Evaluator, Verdict
 from .extract import DateError, extract_facts, implied_role, parse_date_text, stated_role
 from .facts import Fact, FactError, parse_value
 from .match import MatchResult, Ranked
-from .text import clean, guess_language, normalise
+from .replies import TEXT, in_script, say
+from .text import clean, guess_language, has_han, normalise, script_of
 
-SCENARIO = "scenario"  # what `asking` says while a near tie is being resolved
+SCENARIO = "scenario"  # what `asking` says while the closest scenarios are offered
+TOPIC = "topic"  # what `asking` says while a switch to another topic waits for a yes or no
 NONE_OF_THESE = "none"  # the choice offered after the closest scenarios
-_UNSURE = re.compile(r"^(?:不确定|不知道|不清楚|不记得|忘了|说不清|not sure|unsure|don'?t know|no idea|not certain|\?+|？+)$", re.I)
-_RESTART = re.compile(r"^(?:重新开始|重来|新的问题|换个问题|start over|restart|new question|reset)$", re.I)
-_TO_EN = re.compile(r"^(?:english|in english|英文|用英文|说英文|英语)$", re.I)
-_TO_ZH = re.compile(r"^(?:中文|chinese|in chinese|用中文|说中文|汉语)$", re.I)
-_EVIDENCE = re.compile(r"证据|材料|准备什么|要什么|evidence|proof|documents?|what (?:do|should) i (?:need|prepare|gather)", re.I)
-_REFUSES = re.compile(r"拒绝|不理|不处理|不同意|不配合|不退|然后呢|下一步|怎么升级|refus|ignor|won'?t|what if|what next|next step|escalat", re.I)
+NEW_TOPIC_SCORE = 0.6  # a message matching another scenario alone, this sure, is offered as a new topic
+UNDO_DEPTH = 50
+
+_UNSURE = re.compile(r"^(?:不确定|不知道|不清楚|不记得|忘了|记不清|说不清|不太清楚|不太确定|不晓得|不確定|不記得|"
+                     r"not sure|unsure|don'?t know|no idea|not certain|can'?t remember|dunno|idk|\?+|？+)[。.!！]*$", re.I)
+_RESTART = re.compile(r"^(?:/new|/reset|/restart|重新开始|重来|新的问题|新问题|换个问题|重新開始|start over|restart|new question|reset)$", re.I)
+_UNDO = re.compile(r"^(?:/undo|撤销|撤回|上一步|返回上一步|撤銷|undo|go back|back)$", re.I)
+_TO_EN = re.compile(r"^(?:english|in english|英文|用英文|说英文|英语|英文回答)$", re.I)
+_TO_ZH = re.compile(r"^(?:中文|chinese|in chinese|用中文|说中文|汉语|中文回答)$", re.I)
 _ASSIGN = re.compile(r"^\s*([a-z_]+)\s*[=:：]\s*(.+)$")
+_YES = re.compile(r"^(?:是|是的|对|对的|好|好的|要|换|可以|行|嗯|yes|y|yeah|yep|ok|okay|sure|switch)[。.!！]*$", re.I)
+_NO = re.compile(r"^(?:否|不|不是|不要|不用|不换|继续|no|n|nope|keep|stay)[。.!！]*$", re.I)
+# side questions a person asks in the middle of an interview or after a verdict
+_EVIDENCE = re.compile(r"证据|證據|材料|准备什么|準備什麼|要什么|截图|凭证|evidence|proof|documents?|what (?:do|should) i (?:need|prepare|gather)", re.I)
+_ESCALATION = re.compile(r"拒绝|拒絕|不理|不处理|不處理|不同意|不配合|不退|然后呢|然後呢|下一步|怎么升级|怎麼升級|refus|ignor|won'?t|"
+                         r"what if|what next|next step|escalat", re.I)
+_WHY = re.compile(r"有什么用|有啥用|为什么问|為什麼問|为什么要|为啥要|干嘛|幹嘛|什么意思|什麼意思|why do you|why does it|what(?:'s| is) (?:it|that) for|"
+                  r"why (?:ask|is that)|what does (?:it|that) mean", re.I)
+_STEPS = re.compile(r"怎么做|怎麼做|怎么办|怎麼辦|怎么操作|步骤|步驟|what (?:should|do) i do|how do i", re.I)
+_NUMBER_ONLY = re.compile(r"^\s*[¥￥]?\s*\d[\d,.]*\s*(?:元|块|yuan|rmb)?\s*$", re.I)
 
 
 @dataclass
@@ -46,8 +64,10 @@ class Turn:
     missing_facts: list[str] = field(default_factory=list)
     verdict: Verdict | None = None
     error: str | None = None
-    kind: str = "answer"  # answer | question | clarify | out_of_scope | evidence | escalation | error | greeting
+    # answer | question | clarify | out_of_scope | evidence | escalation | why | steps | confirm | error | greeting
+    kind: str = "answer"
     note: str | None = None  # a first line about what just changed ("已更新：…", "OK, English from now on")
+    script: str = "Hans"  # for Chinese replies: Hans (simplified) or Hant (traditional)
 
     def noted(self, note: str) -> "Turn":
         self.note = note
@@ -55,61 +75,38 @@ class Turn:
         return self
 
 
-_TEXT = {
-    "zh": {
-        "greeting": "你好，我是维权助手。说说遇到了什么问题：在哪个平台、买了什么、现在卡在哪一步。",
-        "empty": "请输入你的问题。",
-        "which": "你的情况更接近哪一种？",
-        "bad_choice": "没有看懂这个选择，请回复选项编号或名称。",
-        "none_of_these": "都不是",
-        "rephrase": "好的。能换个说法再讲讲吗？比如在哪个平台买的、出了什么问题、卖家怎么说的。",
-        "unsure_all": "要判断你能否维权、截止日期和赔偿，还需要知道：{facts}。可以在订单详情页找到这些信息，找到后直接告诉我。",
-        "corrected": "已更新：{facts}。",
-        "restart": "好的，重新开始。说说你遇到的问题。",
-        "lang": "好的，之后用中文回复。",
-        "evidence": "需要准备的证据：",
-        "escalation": "如果卖家拒绝或不处理，可以按这个顺序升级：",
-        "no_case": "先告诉我遇到了什么问题，我再给出具体的证据清单和处理路径。",
-        "not_sure_hint": "（也可以回答“不确定”）",
-        "bad_enum": "“{value}”不是可选的答案，请回复编号或选项。",
-        "bad_date": "“{value}”不是能识别的日期（例如 2026-11-16、11月16号、昨天、3天前）。",
-        "future_date": "{value} 在今天（{today}）之后，请再确认一下日期。",
-        "bad_number": "“{value}”不是数字，请直接回复数字，例如 299。",
-        "bad_boolean": "请回答“是”或“否”（也可以说“不确定”）。",
-    },
-    "en": {
-        "greeting": "Hi, I'm weiquan. Tell me what went wrong: which platform, what you bought, and where things are stuck.",
-        "empty": "Please type your question.",
-        "which": "Which of these is closer to your situation?",
-        "bad_choice": "I didn't understand that choice; reply with its number or name.",
-        "none_of_these": "None of these",
-        "rephrase": "OK. Could you tell me again in other words — where you bought it, what went wrong, what the seller said?",
-        "unsure_all": "To tell whether you qualify, by when and for how much, I still need: {facts}. You can find them on the order page — tell me when you have them.",
-        "corrected": "Updated: {facts}.",
-        "restart": "OK, let's start over. What went wrong?",
-        "lang": "OK, I'll answer in English from now on.",
-        "evidence": "Evidence to gather:",
-        "escalation": "If the seller refuses or ignores you, escalate in this order:",
-        "no_case": "Tell me what happened first, then I can give you the evidence list and the route.",
-        "not_sure_hint": "(you can also answer \"not sure\")",
-        "bad_enum": "\"{value}\" is not one of the choices; reply with its number or name.",
-        "bad_date": "\"{value}\" is not a date I can read (e.g. 2026-11-16, Nov 16, yesterday, 3 days ago).",
-        "future_date": "{value} is after today ({today}); please check the date.",
-        "bad_number": "\"{value}\" is not a number; reply with just the number, e.g. 299.",
-        "bad_boolean": "Please answer yes or no (or \"not sure\").",
-    },
-}
+@dataclass
+class _State:
+    """Everything `undo` restores."""
+
+    facts: dict
+    unsure: set
+    scenario: str | None
+    match: MatchResult | None
+    asking: str | None
+    pending: list
+    topic: MatchResult | None
+    topic_text: str
+    resume: str | None
+    question_text: str
+    last: Turn | None
+    lang: str
+    fixed_lang: str | None
+    script: str
 
 
 class Conversation:
-    def __init__(self, engine, *, today: dt.date, lang: str = "auto", facts: dict[str, Fact] | None = None, scenario: str | None = None):
+    def __init__(self, engine, *, today: dt.date, lang: str = "auto", facts: dict[str, Fact] | None = None,
+                 scenario: str | None = None):
         self.engine = engine
         self.kb = engine.kb
         self.today = today
         self.fixed_lang = None if lang == "auto" else lang
         self.lang = self.fixed_lang or "zh"
+        self.script = "Hans"
         self.evaluator = Evaluator(self.kb)
         self._initial = (dict(facts or {}), scenario)
+        self._history: list[_State] = []
         self.reset()
 
     # ------------------------------------------------------------------ state
@@ -122,98 +119,162 @@ class Conversation:
         self.match: MatchResult | None = MatchResult(scenario, 1.0, [Ranked(scenario, 1.0, 1.0)], []) if scenario else None
         self.asking: str | None = None
         self.pending: list[Ranked] = []
+        self.topic: MatchResult | None = None  # another topic offered, waiting for yes or no
+        self.topic_text = ""
+        self.resume: str | None = None  # what was being asked when the other topic came up
         self.last: Turn | None = None
         self.question_text = ""  # the question that chose the scenario, read again for its own facts
 
+    def _save(self) -> None:
+        self._history.append(_State(dict(self.facts), set(self.unsure), self.scenario, self.match, self.asking,
+                                    list(self.pending), self.topic, self.topic_text, self.resume, self.question_text,
+                                    self.last, self.lang, self.fixed_lang, self.script))
+        del self._history[:-UNDO_DEPTH]
+
+    def undo(self) -> Turn:
+        """Take the last message back: the state before it, and what was said then, again."""
+        if not self._history:
+            return Turn(self._text("nothing_to_undo"), self.lang, self.scenario, facts=dict(self.facts), kind="error",
+                        error="nothing to undo")
+        state = self._history.pop()
+        (self.facts, self.unsure, self.scenario, self.match, self.asking, self.pending, self.topic, self.topic_text,
+         self.resume, self.question_text, self.last, self.lang, self.fixed_lang, self.script) = (
+            state.facts, state.unsure, state.scenario, state.match, state.asking, state.pending, state.topic,
+            state.topic_text, state.resume, state.question_text, state.last, state.lang, state.fixed_lang, state.script)
+        if self.last is None:
+            return self._remember(self.greeting().noted(self._text("undone")))
+        again = replace(self.last, facts=dict(self.facts), note=None)
+        return self._remember(again.noted(self._text("undone")))
+
     def _text(self, key: str, **kwargs) -> str:
-        return _TEXT[self.lang][key].format(**kwargs)
+        return say(self.lang, key, **kwargs)
+
+    def _definition(self, name: str):
+        return self.kb.fact(name, self.kb.scenarios.get(self.scenario or ""))
 
     def _value(self, name: str) -> str:
         from .render import value_label
 
-        definition = self.kb.fact(name, self.kb.scenarios.get(self.scenario or ""))
-        return value_label(definition, self.facts[name].value, self.lang)
+        return value_label(self._definition(name), self.facts[name].value, self.lang)
 
     def _label(self, name: str) -> str:
-        definition = self.kb.fact(name, self.kb.scenarios.get(self.scenario) if self.scenario else None)
+        definition = self._definition(name)
         return definition.label.get(self.lang) if definition else name
 
     # ------------------------------------------------------------------ the one entry point
 
     def send(self, text: str) -> Turn:
         text = clean(text or "")
-        if text and not self.fixed_lang:
-            self.lang = guess_language(text, default=self.lang)
         if not text:
+            if self.asking == SCENARIO:
+                return self._remember(self._clarify(error=self._text("empty")))
+            if self.asking == TOPIC:
+                return self._remember(self._offer_topic(error=self._text("empty")))
             if self.asking:
                 return self._remember(self._ask(self.asking, error=self._text("empty")))
             return self._remember(Turn(self._text("empty"), self.lang, self.scenario, error="empty question", kind="error"))
+        if _UNDO.match(text):
+            return self.undo()
+        self._save()
+        self._follow_language(text)
         for pattern, lang in ((_TO_EN, "en"), (_TO_ZH, "zh")):
             if pattern.match(text):
                 self.fixed_lang = self.lang = lang
                 return self._remember(self._rerender(self._text("lang")))
         if _RESTART.match(text):
+            self._initial = ({}, None)
             self.reset()
             return self._remember(Turn(self._text("restart"), self.lang, None, kind="greeting"))
         assignment = self._assignment(text)
         if assignment is not None:
             return self._remember(assignment)
+        if self.asking == TOPIC:
+            return self._remember(self._confirm_topic(text))
         if self.asking == SCENARIO:
             return self._remember(self._choose_scenario(text))
         if self.asking:
             return self._remember(self._answer(self.asking, text))
-        if self.scenario and self.last is not None and self.last.verdict is not None:
-            follow_up = self._follow_up(text)
-            if follow_up is not None:
-                return self._remember(follow_up)
+        if self.scenario:
+            return self._remember(self._follow_up(text))
         return self._remember(self._question(text))
+
+    def choose(self, scenario_id: str) -> Turn:
+        """Go to a scenario picked by hand (the TUI's browser), keeping the facts that still apply."""
+        self._save()
+        self._switch_to(scenario_id, self.question_text)
+        return self._remember(self._evaluate())
+
+    def start(self) -> Turn:
+        """For a conversation opened on a known scenario (`--scenario`): the first question or the verdict."""
+        return self._remember(self._evaluate() if self.scenario else self.greeting())
+
+    def greeting(self) -> Turn:
+        return Turn(self._text("greeting"), self.lang, None, kind="greeting")
+
+    def _follow_language(self, text: str) -> None:
+        """Answer in the person's language and script; a few letters or digits in a reply do not switch it."""
+        if self.fixed_lang or _ASSIGN.match(text) or _NUMBER_ONLY.match(text):
+            return
+        first = self.last is None
+        guessed = guess_language(text, default=self.lang)
+        if first and not has_han(text) and re.search(r"[a-z]{2,}", text, re.I):
+            guessed = "en"  # a first question in English, however short ("refund?")
+        self.lang = guessed
+        if guessed == "zh":
+            self.script = script_of(text) or self.script
 
     def _assignment(self, text: str) -> Turn | None:
         """`price=299` or `received_date: 2026-11-16` at any point sets or corrects that fact directly."""
         match = _ASSIGN.match(text)
-        if match is None or self.kb.fact(match.group(1), self.kb.scenarios.get(self.scenario or "")) is None:
+        if match is None or self._definition(match.group(1)) is None:
             return None
         name = match.group(1)
         try:
             value = self._parse(name, match.group(2))
         except (FactError, DateError) as exc:
             error = self._error(name, match.group(2), exc)
-            if self.asking and self.asking != SCENARIO:
+            if self.asking and self.asking not in (SCENARIO, TOPIC):
                 return self._ask(self.asking, error=error)
             return Turn(error, self.lang, self.scenario, facts=dict(self.facts), error=error, kind="error")
         self._store({name: value}, "answer")
         if self.asking == name:
             self.asking = None
-        if self.scenario is None or self.asking == SCENARIO:
-            return Turn(self._text("corrected", facts=f"{self._label(name)}={self._value(name)}"), self.lang, None,
-                        facts=dict(self.facts), kind="answer")
-        return self._evaluate().noted(self._text("corrected", facts=f"{self._label(name)}={self._value(name)}"))
+        note = self._text("corrected", facts=f"{self._label(name)}={self._value(name)}")
+        if self.scenario is None or self.asking in (SCENARIO, TOPIC):
+            return Turn(note, self.lang, None, facts=dict(self.facts), kind="answer")
+        return self._evaluate().noted(note)
 
     def _remember(self, turn: Turn) -> Turn:
+        turn.script = self.script
+        if turn.lang == "zh" and self.script == "Hant":
+            turn.say = in_script(turn.say, "Hant")
+            turn.note = in_script(turn.note, "Hant") if turn.note else turn.note
+            turn.choices = [{**c, "label": in_script(c["label"], "Hant")} for c in turn.choices]
         self.last = turn
         return turn
 
     # ------------------------------------------------------------------ a new question
 
+    def _match(self, text: str) -> MatchResult:
+        role = stated_role(text) or (self.facts["role"].value if "role" in self.facts else None)
+        return self.engine.matcher.match(text, role, implied_role(text))
+
     def _question(self, text: str) -> Turn:
         self.question_text = text
         stated = self._extract(text)
-        if self._initial[1] is None and (self.scenario is None or self._looks_new(text)):
-            role = stated_role(text) or (self.facts["role"].value if "role" in self.facts else None)
-            self.match = self.engine.matcher.match(text, role, implied_role(text))
-            self.scenario = None
+        if self._initial[1] is None:
+            self.match = self._match(text)
             self.pending = []
         self._store(stated, "question")
         if self.scenario is None:
             match = self.match
             if match.scenario is None:
                 return Turn(self._out_of_scope(), self.lang, None, match.score, [], facts=dict(self.facts), kind="out_of_scope")
-            candidates = self._resolve_by_role(match.candidates)
-            if len(candidates) > 1:
-                self.pending = candidates
+            if len(match.candidates) > 1:
+                self.pending = list(match.candidates)
                 self.asking = SCENARIO
                 return self._clarify()
-            self.scenario = candidates[0].id
+            self.scenario = match.candidates[0].id
         self._store_scenario_facts(self.question_text)
         return self._evaluate()
 
@@ -231,54 +292,115 @@ class Conversation:
                     break
         self._store(found, "question")
 
-    def start(self) -> Turn:
-        """For a conversation opened on a known scenario (`--scenario`): the first question or the verdict."""
-        return self._remember(self._evaluate() if self.scenario else self.greeting())
-
-    def _looks_new(self, text: str) -> bool:
-        """After a verdict, a message that clearly matches another scenario starts a new question."""
-        match = self.engine.matcher.match(text)
-        return match.scenario is not None and match.scenario != self.scenario and match.score >= 0.9
-
-    def _resolve_by_role(self, candidates: list[Ranked]) -> list[Ranked]:
-        role = self.facts.get("role")
-        if role is None or len(candidates) < 2:
-            return candidates
-        fitting = [c for c in candidates if self.kb.scenarios[c.id].role in (role.value, "both")]
-        return fitting or candidates
-
-    def _clarify(self) -> Turn:
+    def _clarify(self, error: str | None = None) -> Turn:
         choices = [{"value": c.id, "label": self.kb.scenarios[c.id].title.get(self.lang)} for c in self.pending]
         choices.append({"value": NONE_OF_THESE, "label": self._text("none_of_these")})
-        lines = [self._text("which")] + [f"{n}. {c['label']}" for n, c in enumerate(choices, 1)]
+        lines = ([error] if error else []) + [self._text("which")] + [f"{n}. {c['label']}" for n, c in enumerate(choices, 1)]
         return Turn("\n".join(lines), self.lang, None, self.match.score if self.match else 0.0, list(self.pending),
-                    asking=SCENARIO, choices=choices, facts=dict(self.facts), kind="clarify")
+                    asking=SCENARIO, choices=choices, facts=dict(self.facts), error=error,
+                    kind="error" if error else "clarify")
 
     def _choose_scenario(self, text: str) -> Turn:
-        lowered = text.strip().lower().rstrip(".、")
-        none_labels = {NONE_OF_THESE, str(len(self.pending) + 1), "都不是", "都不对", "none of these", "none of them", "neither"}
-        if lowered in none_labels or lowered == _TEXT["zh"]["none_of_these"] or lowered == _TEXT["en"]["none_of_these"].lower():
-            self.asking, self.pending, self.match = None, [], None
+        lowered = text.strip().lower().rstrip(".、。")
+        none_labels = {NONE_OF_THESE, str(len(self.pending) + 1), "都不是", "都不对", "none of these", "none of them",
+                       "neither", TEXT["zh"]["none_of_these"], TEXT["en"]["none_of_these"].lower()}
+        if lowered in none_labels:
+            self.asking, self.pending, self.match, self.scenario = None, [], None, None
             return Turn(self._text("rephrase"), self.lang, None, facts=dict(self.facts), kind="greeting")
         for number, candidate in enumerate(self.pending, 1):
             scenario = self.kb.scenarios[candidate.id]
-            names = {str(number), candidate.id, scenario.title.zh.lower(), scenario.title.en.lower()}
-            if lowered in names or lowered.rstrip(".、") == str(number):
-                self.scenario, self.asking, self.pending = candidate.id, None, []
-                self._store_scenario_facts(self.question_text)
+            names = {str(number), candidate.id, scenario.title.zh.lower(), scenario.title.en.lower(),
+                     in_script(scenario.title.zh, "Hant").lower()}
+            if lowered in names:
+                self.asking, self.pending = None, []
+                self._switch_to(candidate.id, self.question_text)
                 return self._evaluate()
         stated = self._extract(text)
-        if "role" in stated:  # "我是卖家" settles a buyer/seller tie
+        if "role" in stated:  # "我是卖家" settles a buyer/seller choice
             self._store({"role": stated["role"]}, "answer")
-            resolved = self._resolve_by_role(self.pending)
-            if len(resolved) == 1:
-                self.scenario, self.asking, self.pending = resolved[0].id, None, []
-                self._store_scenario_facts(self.question_text)
+            fitting = [c for c in self.pending if self.kb.scenarios[c.id].role in (stated["role"], "both")]
+            if len(fitting) == 1:
+                self.asking, self.pending = None, []
+                self._switch_to(fitting[0].id, self.question_text)
                 return self._evaluate()
-        turn = self._clarify()
-        turn.error = self._text("bad_choice")
-        turn.say = f"{turn.error}\n{turn.say}"
-        return turn
+            self.pending = fitting or self.pending
+        return self._clarify(error=self._text("bad_choice"))
+
+    # ------------------------------------------------------------------ another topic
+
+    def _other_topic(self, text: str) -> MatchResult | None:
+        """The message clearly asks about another scenario (alone and sure), or the person's stated role no longer
+        fits this one: the scenarios to offer instead."""
+        if not self._substantial(text):
+            return None
+        role = stated_role(text)
+        current = self.kb.scenarios[self.scenario].role if self.scenario else "both"
+        match = self._match(text)
+        if role and current not in (role, "both") and match.candidates:
+            return match  # "我是卖家" in a buyer's interview
+        if (match.scenario and match.scenario != self.scenario and len(match.candidates) == 1
+                and match.score >= NEW_TOPIC_SCORE):
+            return match
+        return None
+
+    def _substantial(self, text: str) -> bool:
+        han = len(re.findall(r"[\u3400-\u9fff]", text))
+        words = len(re.findall(r"[a-z]{2,}", text, re.I))
+        return han >= 4 or words >= 3
+
+    def _offer_topic(self, error: str | None = None) -> Turn:
+        candidates = self.topic.candidates
+        if len(candidates) == 1:
+            title = self.kb.scenarios[candidates[0].id].title.get(self.lang)
+            choices = [{"value": "yes", "label": self._text("yes")}, {"value": "no", "label": self._text("no")}]
+            lines = [self._text("new_topic", title=title)] + [f"{n}. {c['label']}" for n, c in enumerate(choices, 1)]
+        else:
+            role = stated_role(self.topic_text)
+            choices = [{"value": c.id, "label": self.kb.scenarios[c.id].title.get(self.lang)} for c in candidates]
+            choices.append({"value": "no", "label": self._text("kept_topic")})
+            lines = [self._text("switched_role", role=self._text(f"role_{role}") if role else "")]
+            lines += [f"{n}. {c['label']}" for n, c in enumerate(choices, 1)]
+        if error:
+            lines.insert(0, error)
+        return Turn("\n".join(lines), self.lang, self.scenario, self._score(), list(candidates), asking=TOPIC,
+                    choices=choices, facts=dict(self.facts), error=error, kind="error" if error else "confirm")
+
+    def _propose(self, match: MatchResult, text: str) -> Turn:
+        self.topic, self.topic_text, self.resume = match, text, self.asking
+        self.asking = TOPIC
+        return self._offer_topic()
+
+    def _confirm_topic(self, text: str) -> Turn:
+        lowered = text.strip().lower().rstrip(".。!！")
+        candidates = self.topic.candidates
+        chosen = None
+        if len(candidates) == 1 and (_YES.match(lowered) or lowered in ("1", "yes")):
+            chosen = candidates[0].id
+        for number, candidate in enumerate(candidates, 1):
+            if len(candidates) > 1 and lowered in (str(number), candidate.id):
+                chosen = candidate.id
+        stay = _NO.match(lowered) or lowered in (str(len(candidates) + 1), "no")
+        if chosen is None and not stay:
+            return self._offer_topic(error=self._text("bad_choice"))
+        topic_text, resume = self.topic_text, self.resume
+        self.topic, self.topic_text, self.resume, self.asking = None, "", None, None
+        if stay:
+            turn = self._ask(resume) if resume else self._evaluate()
+            return turn.noted(self._text("kept_topic"))
+        self._store(self._extract(topic_text), "question")
+        self._switch_to(chosen, topic_text)
+        return self._evaluate()
+
+    def _switch_to(self, scenario_id: str, text: str) -> None:
+        """Change the scenario, keeping the standard facts (platform, dates, role …) and dropping the old scenario's
+        own; the text that led here is read again for the new scenario's own facts."""
+        self.facts = {name: fact for name, fact in self.facts.items() if name in self.kb.facts}
+        self.unsure = {name for name in self.unsure if name in self.kb.facts}
+        self.scenario = scenario_id
+        self.match = MatchResult(scenario_id, 1.0, [Ranked(scenario_id, 1.0, 1.0)], [])
+        if text:
+            self.question_text = text
+            self._store_scenario_facts(text)
 
     # ------------------------------------------------------------------ facts
 
@@ -288,7 +410,7 @@ class Conversation:
     def _store(self, values: dict[str, Any], source: str) -> list[str]:
         changed = []
         for name, value in values.items():
-            if self.kb.fact(name, self.kb.scenarios.get(self.scenario or "")) is None and name not in self.kb.facts:
+            if self._definition(name) is None and name not in self.kb.facts:
                 continue
             old = self.facts.get(name)
             if old is None or old.value != value:
@@ -298,7 +420,7 @@ class Conversation:
         return changed
 
     def _parse(self, name: str, text: str) -> Any:
-        definition = self.kb.fact(name, self.kb.scenarios.get(self.scenario or ""))
+        definition = self._definition(name)
         if definition is None:
             raise FactError(f"unknown fact {name!r}")
         if definition.type == "date":
@@ -307,9 +429,9 @@ class Conversation:
             stripped = text.strip().rstrip(".、")
             if stripped.isdigit() and 1 <= int(stripped) <= len(definition.choices):
                 return definition.choices[int(stripped) - 1].value
-            lowered = text.strip().lower()
+            lowered = normalise(text.strip())
             for choice in definition.choices:  # a label inside a longer answer: "在天猫买的"
-                if choice.label.zh.lower() in lowered or choice.label.en.lower() == lowered:
+                if normalise(choice.label.zh) in lowered or choice.label.en.lower() == lowered:
                     return choice.value
             if name in ("platform", "role", "order_status", "seller_response"):
                 extracted = extract_facts(text, self.today).get(name)
@@ -320,7 +442,7 @@ class Conversation:
             if extracted is not None and not re.fullmatch(r"[\d.,\s]+", text.strip()):
                 return extracted
         if definition.type == "boolean":
-            lowered = text.strip().lower()
+            lowered = normalise(text.strip())
             if re.match(r"^(是|是的|对|对的|有|有的|嗯|yes|yeah|yep|y|true|correct)\b", lowered):
                 return True
             if re.match(r"^(否|不是|没有|不|没|no|nope|n|false)\b", lowered):
@@ -329,30 +451,57 @@ class Conversation:
 
     def _answer(self, name: str, text: str) -> Turn:
         if _UNSURE.match(text.strip()):
-            self.unsure.add(name)
-            self.asking = None
-            return self._evaluate()
+            return self._not_sure(name)
         # anything else the answer states is kept even if the asked fact cannot be read
         self._store({k: v for k, v in self._extract(text).items() if k != name and k not in self.facts}, "answer")
         try:
             value = self._parse(name, text)
         except (FactError, DateError) as exc:
+            side = self._side_question(text)
+            if side is not None:  # answered, then the same question again
+                return self._resume_after(side, name)
+            other = self._other_topic(text)
+            if other is not None:
+                return self._propose(other, text)
             return self._ask(name, error=self._error(name, text, exc))
         self._store({name: value}, "answer")
         self.asking = None
         return self._evaluate()
 
+    def _resume_after(self, side: Turn, name: str) -> Turn:
+        question = self._ask(name)
+        question.say = f"{side.say}\n\n{self._text('resume')}\n{question.say}"
+        question.kind = side.kind
+        return question
+
+    def _not_sure(self, name: str) -> Turn:
+        """"Not sure" leads on: to an earlier date that can stand in for this one, else to the answer as far as
+        it goes (conditional, or counted from today for a date) — see `_evaluation`."""
+        self.unsure.add(name)
+        self.asking = None
+        return self._evaluate()
+
+    def _stand_in_to_ask(self, blocking: list[str]) -> tuple[str, str] | None:
+        """(a date that could stand in, the date it stands in for) for a blocking date the person is not sure of."""
+        for name in blocking:
+            definition = self._definition(name)
+            if name in self.unsure and definition is not None and definition.type == "date":
+                for other in definition.stand_in:
+                    if other not in self.facts and other not in self.unsure and self._definition(other) is not None:
+                        return other, name
+        return None
+
     def _error(self, name: str, text: str, exc: Exception) -> str:
         """The one sentence that says why an answer was not taken, in the conversation's language."""
         if isinstance(exc, DateError) and exc.future is not None:
             return self._text("future_date", value=exc.future.isoformat(), today=self.today.isoformat())
-        definition = self.kb.fact(name, self.kb.scenarios.get(self.scenario or ""))
+        definition = self._definition(name)
         kind = {"enum": "bad_enum", "date": "bad_date", "number": "bad_number", "integer": "bad_number", "boolean": "bad_boolean"}
         return self._text(kind.get(definition.type, "bad_enum"), value=text.strip())
 
     def _ask(self, name: str, error: str | None = None) -> Turn:
         self.asking = name
-        definition = self.kb.fact(name, self.kb.scenarios.get(self.scenario or ""))
+        definition = self._definition(name)
         choices = [{"value": c.value, "label": c.label.get(self.lang)} for c in definition.choices] if definition.choices else []
         lines = ([error] if error else []) + [definition.ask.get(self.lang)]
         lines += [f"{n}. {c['label']}" for n, c in enumerate(choices, 1)]
@@ -365,26 +514,73 @@ class Conversation:
     # ------------------------------------------------------------------ verdicts
 
     def _evaluation(self) -> Evaluation:
+        """The rules on the facts; a date the person is not sure of is taken from a known fact that stands in
+        for it (an earlier date: the deadline can only be later, so the answer errs on the safe side)."""
         scenario = self.kb.scenarios[self.scenario]
         values = {name: fact.value for name, fact in self.facts.items()}
-        return self.evaluator.evaluate(scenario, values, self.today, frozenset(self.unsure))
+        notes = []
+        unsure = set(self.unsure)
+        for name in sorted(self.unsure):
+            definition = self._definition(name)
+            known = [other for other in (definition.stand_in if definition else []) if other in self.facts]
+            if known and definition.type == "date":
+                values[name] = self.facts[known[0]].value
+                unsure.discard(name)
+                notes.append(Assumption(name, values[name], self._note("stand_in_used", name, known[0], values[name])))
+        evaluation = self.evaluator.evaluate(scenario, values, self.today, frozenset(unsure))
+        if evaluation.verdict is None and self._stand_in_to_ask(evaluation.blocking) is None:
+            # a blocking date that nothing known or askable stands in for: count from today, and say so
+            undated = [name for name in evaluation.blocking if name in unsure and self._is_date(name)]
+            for name in undated:
+                values[name] = self.today
+                unsure.discard(name)
+                notes.append(Assumption(name, self.today, self._note("no_date", name)))
+            if undated:
+                evaluation = self.evaluator.evaluate(scenario, values, self.today, frozenset(unsure))
+        if evaluation.verdict is not None and notes:
+            evaluation.verdict.assumed = notes + evaluation.verdict.assumed
+        return evaluation
+
+    def _is_date(self, name: str) -> bool:
+        definition = self._definition(name)
+        return definition is not None and definition.type == "date"
+
+    def _note(self, key: str, name: str, stand_in: str | None = None, value: dt.date | None = None) -> dict:
+        """A condition in both languages, for the verdict's "assuming" lines."""
+        def label(fact: str, lang: str) -> str:
+            definition = self._definition(fact)
+            return definition.label.get(lang) if definition else fact
+
+        return {lang: say(lang, key, fact=label(name, lang), stand_in=label(stand_in, lang) if stand_in else "",
+                          date=value.isoformat() if value else "") for lang in ("zh", "en")}
 
     def _evaluate(self) -> Turn:
         evaluation = self._evaluation()
         if evaluation.verdict is None:
+            stand_in = self._stand_in_to_ask(evaluation.blocking)
+            if stand_in is not None:
+                other, name = stand_in
+                turn = self._ask(other)
+                turn.say = f"{self._text('stand_in', fact=self._label(name), stand_in=self._label(other))}\n{turn.say}"
+                return turn
             askable = [f for f in evaluation.blocking if f not in self.facts and f not in self.unsure]
             if askable:
                 return self._ask(askable[0])
             separator = "、" if self.lang == "zh" else ", "
             needed = evaluation.blocking or evaluation.missing
-            say = self._text("unsure_all", facts=separator.join(self._label(f) for f in needed))
-            return Turn(say, self.lang, self.scenario, self._score(), self._candidates(), facts=dict(self.facts),
+            text = self._text("unsure_all", facts=separator.join(self._label(f) for f in needed))
+            return Turn(text, self.lang, self.scenario, self._score(), self._candidates(), facts=dict(self.facts),
                         missing_facts=evaluation.missing, kind="answer")
         from .render import verdict_text
 
-        say = verdict_text(self.kb, self.kb.scenarios[self.scenario], evaluation.verdict, self.lang, self.today, self.evaluator.calendar)
-        return Turn(say, self.lang, self.scenario, self._score(), self._candidates(), facts=dict(self.facts),
+        scenario = self.kb.scenarios[self.scenario]
+        text = verdict_text(self.kb, scenario, evaluation.verdict, self.lang, self.today, self.evaluator.calendar)
+        text += "\n\n" + self._steps(scenario)
+        return Turn(text, self.lang, self.scenario, self._score(), self._candidates(), facts=dict(self.facts),
                     missing_facts=evaluation.missing, verdict=evaluation.verdict, kind="answer")
+
+    def _steps(self, scenario) -> str:
+        return "\n".join([self._text("steps")] + [f"{n}. {s.get(self.lang)}" for n, s in enumerate(scenario.steps, 1)])
 
     def _score(self) -> float:
         return self.match.score if self.match and self.match.scenario == self.scenario else 1.0
@@ -394,37 +590,63 @@ class Conversation:
             return [c for c in self.match.candidates if c.id == self.scenario]
         return [Ranked(self.scenario, 1.0, 1.0)] if self.scenario else []
 
-    # ------------------------------------------------------------------ after a verdict
+    # ------------------------------------------------------------------ after the interview
 
-    def _follow_up(self, text: str) -> Turn | None:
+    def _follow_up(self, text: str) -> Turn:
+        """A message once the scenario's questions are answered: a correction, a side question, another topic, or
+        a plain number (the price, where the scenario uses one)."""
         stated = self._extract(text)
         changed = self._store({k: v for k, v in stated.items() if k in self.facts or k in self._scenario_facts()}, "answer")
         if changed:
             labels = ", ".join(f"{self._label(n)}={self._value(n)}" for n in changed)
             return self._evaluate().noted(self._text("corrected", facts=labels))
+        if _NUMBER_ONLY.match(text) and "price" in self._scenario_facts():
+            try:
+                self._store({"price": self._parse("price", text)}, "answer")
+                return self._evaluate().noted(self._text("corrected", facts=f"{self._label('price')}={self._value('price')}"))
+            except FactError:
+                pass
+        other = self._other_topic(text)
+        if other is not None:
+            return self._propose(other, text)
+        side = self._side_question(text)
+        if side is not None:
+            return side
+        return self._again(self._text("not_understood"), "error")
+
+    def _side_question(self, text: str) -> Turn | None:
+        """Evidence, what if the other side refuses, why a question is asked, what to do: from the scenario."""
         scenario = self.kb.scenarios[self.scenario]
-        verdict = self.last.verdict
+        if _WHY.search(text) and self.asking not in (None, SCENARIO, TOPIC):
+            definition = self._definition(self.asking)
+            why = definition.why.get(self.lang) if definition is not None and definition.why else None
+            return self._again(self._text("why", why=why) if why else self._text("why_generic", label=self._label(self.asking)), "why")
         if _EVIDENCE.search(text):
-            items = verdict.outcome.evidence or scenario.evidence
-            say = "\n".join([self._text("evidence")] + [f"- {e.get(self.lang)}" for e in items])
-            return self._again(say, "evidence")
-        if _REFUSES.search(text) and not self._looks_new(text):
-            say = "\n".join([self._text("escalation")] + [f"{n}. {e.get(self.lang)}" for n, e in enumerate(scenario.escalation, 1)])
-            return self._again(say, "escalation")
+            verdict = self.last.verdict if self.last else None
+            items = (verdict.outcome.evidence if verdict else None) or scenario.evidence
+            return self._again("\n".join([self._text("evidence")] + [f"- {e.get(self.lang)}" for e in items]), "evidence")
+        if _ESCALATION.search(text):
+            steps = [f"{n}. {e.get(self.lang)}" for n, e in enumerate(scenario.escalation, 1)]
+            return self._again("\n".join([self._text("escalation")] + steps), "escalation")
+        if _STEPS.search(text):
+            return self._again(self._steps(scenario), "steps")
         return None
 
     def _scenario_facts(self) -> set[str]:
         return {q.fact for q in self.kb.scenarios[self.scenario].questions}
 
-    def _again(self, say: str, kind: str) -> Turn:
+    def _again(self, text: str, kind: str) -> Turn:
         last = self.last
-        return Turn(say, self.lang, self.scenario, last.score, last.candidates, facts=dict(self.facts),
-                    missing_facts=last.missing_facts, verdict=last.verdict, kind=kind)
+        return Turn(text, self.lang, self.scenario, self._score(), self._candidates(), facts=dict(self.facts),
+                    missing_facts=last.missing_facts if last else [], verdict=last.verdict if last else None,
+                    kind=kind, error="not understood" if kind == "error" else None)
 
     def _rerender(self, note: str) -> Turn:
         """The same state, said again in the language just chosen."""
         if self.asking == SCENARIO:
             turn = self._clarify()
+        elif self.asking == TOPIC:
+            turn = self._offer_topic()
         elif self.asking:
             turn = self._ask(self.asking)
         elif self.scenario:
@@ -437,6 +659,3 @@ class Conversation:
         from .render import say_out_of_scope
 
         return say_out_of_scope(self.kb, self.lang)
-
-    def greeting(self) -> Turn:
-        return Turn(self._text("greeting"), self.lang, None, kind="greeting")

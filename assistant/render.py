@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 _LABELS = {
     "zh": {
         "steps": "现在怎么做",
+        "sure": "把握",
         "evidence": "要准备的证据",
         "escalation": "维权路径",
         "sources": "依据",
@@ -46,6 +47,7 @@ _LABELS = {
     },
     "en": {
         "steps": "What to do now",
+        "sure": "confidence",
         "evidence": "Evidence to gather",
         "escalation": "If that fails",
         "sources": "Sources",
@@ -54,10 +56,10 @@ _LABELS = {
         "covers": "I help with after-sale disputes on Chinese e-commerce platforms:",
         "deadline": "Deadline",
         "opens": "Opens",
-        "left": "{n} days left",
-        "left_working": "{n} working days left",
+        "left": ("{n} day left", "{n} days left"),
+        "left_working": ("{n} working day left", "{n} working days left"),
         "today": "that is today",
-        "passed": "{n} days ago",
+        "passed": ("{n} day ago", "{n} days ago"),
         "calendar": "calendar days",
         "working": "working days",
         "clock_event": " (at the same time of day as the event)",
@@ -176,12 +178,19 @@ def _countdown(day: dt.date, today: dt.date, count: str, lang: str, calendar=Non
     text = _LABELS[lang]
     days = (day - today).days
     if days < 0:
-        return text["passed"].format(n=-days)
+        return _count(text["passed"], -days)
     if days == 0:
         return text["today"]
     if count == "working" and calendar is not None:
-        return text["left_working"].format(n=calendar.working_days_between(today, day))
-    return text["left"].format(n=days)
+        return _count(text["left_working"], calendar.working_days_between(today, day))
+    return _count(text["left"], days)
+
+
+def _count(form, n: int) -> str:
+    """"{n} …" with the noun in the singular for one, where the language has one (English)."""
+    if isinstance(form, tuple):
+        form = form[0] if n == 1 else form[1]
+    return form.format(n=n)
 
 
 def _when(result, lang: str) -> str:
@@ -222,7 +231,9 @@ def verdict_lines(kb: "KnowledgeBase", scenario, verdict: "Verdict", lang: str, 
     lines.append(f"{text['next']}: {outcome.next_action.get(lang)}")
     for assumption in verdict.assumed:
         if assumption.condition:
-            lines.append(f"{text['assuming']}: {assumption.condition.get(lang)}")
+            condition = assumption.condition.get(lang)
+            said = condition.lower().startswith(("assuming", "provided", "假设", "前提"))  # no "Assuming: assuming …"
+            lines.append(condition[:1].upper() + condition[1:] if said else f"{text['assuming']}: {condition}")
         else:
             definition = kb.fact(assumption.fact, scenario)
             label = definition.label.get(lang) if definition else assumption.fact
@@ -250,6 +261,22 @@ def facts_json(facts: dict) -> dict:
     return {name: fact.as_json() for name, fact in facts.items()}
 
 
+def in_script(value: Any, turn: "Turn") -> Any:
+    """Texts in the person's script: every string in a JSON part converted when they write traditional characters
+    (identifiers, dates and amounts are ASCII and stay as they are)."""
+    from .replies import in_script as convert
+
+    if turn.lang != "zh" or getattr(turn, "script", "Hans") != "Hant":
+        return value
+    if isinstance(value, str):
+        return convert(value, "Hant")
+    if isinstance(value, list):
+        return [in_script(item, turn) for item in value]
+    if isinstance(value, dict):
+        return {key: in_script(item, turn) for key, item in value.items()}
+    return value
+
+
 def ask_json(kb: "KnowledgeBase", query: str, turn: "Turn", top: str | None) -> dict[str, Any]:
     """`weiquan ask --json`: the contract of DESIGN.md (plus `say`, `asking` and `choices`)."""
     scenario_id = turn.scenario or top
@@ -261,10 +288,10 @@ def ask_json(kb: "KnowledgeBase", query: str, turn: "Turn", top: str | None) -> 
         "candidates": [{"id": c.id, "score": round(c.score, 4)} for c in turn.candidates],
         "lang": turn.lang,
         "say": turn.say,
-        "answer": answer_json(kb, scenario_id, turn.lang),
+        "answer": in_script(answer_json(kb, scenario_id, turn.lang), turn),
         "facts": facts_json(turn.facts),
         "missing_facts": turn.missing_facts,
-        "verdict": verdict_json(kb, scenario, turn.verdict, turn.lang) if scenario else None,
+        "verdict": in_script(verdict_json(kb, scenario, turn.verdict, turn.lang), turn) if scenario else None,
         "asking": turn.asking,
         "choices": turn.choices,
     }
@@ -282,7 +309,7 @@ def chat_json(kb: "KnowledgeBase", turn: "Turn") -> dict[str, Any]:
         "asking": turn.asking,
         "choices": turn.choices,
         "facts": facts_json(turn.facts),
-        "verdict": verdict_json(kb, scenario, turn.verdict, turn.lang) if scenario else None,
+        "verdict": in_script(verdict_json(kb, scenario, turn.verdict, turn.lang), turn) if scenario else None,
         "lang": turn.lang,
         "missing_facts": turn.missing_facts,
         "candidates": [{"id": c.id, "score": round(c.score, 4)} for c in turn.candidates],
@@ -311,14 +338,17 @@ def print_turn(console, kb: "KnowledgeBase", turn: "Turn", *, full: bool = True)
     scenario_id = turn.scenario or (turn.candidates[0].id if turn.candidates else None)
     if not full or scenario_id is None or turn.kind in ("error",):
         return
-    answer = answer_json(kb, scenario_id, turn.lang)
-    console.print(f"\n[bold cyan]{escape(answer['title'])}[/]  [dim]({scenario_id} · {turn.score:.2f})[/]")
+    answer = in_script(answer_json(kb, scenario_id, turn.lang), turn)
+    text = in_script(text, turn)
+    console.print(f"\n[bold cyan]{escape(answer['title'])}[/]  [dim]({escape(text['sure'])} {turn.score:.0%})[/]")
     console.print(escape(answer["summary"]))
     if turn.verdict is not None:
         console.print()
         for n, line in enumerate(turn.say.splitlines()):
             console.print(f"[bold]{escape(line)}[/]" if n == 0 else escape(line))
     for key, bullet in (("steps", "{n}. "), ("evidence", "• "), ("escalation", "{n}. ")):
+        if key == "steps" and turn.verdict is not None:
+            continue  # a verdict already ends with what to do now
         console.print(f"\n[bold]{escape(text[key])}[/]")
         for n, item in enumerate(answer[key], 1):
             console.print(f"  {bullet.format(n=n)}{escape(item)}")
@@ -326,8 +356,12 @@ def print_turn(console, kb: "KnowledgeBase", turn: "Turn", *, full: bool = True)
     for source in answer["sources"]:
         console.print(f"  • {escape(source['title'])} [dim]\\[{escape(text['confidence'][source['confidence']])}][/]")
     if turn.facts:
-        known = ", ".join(f"{fact_label(kb, n, turn.lang, scenario_id)}={f.as_json()['value']}" for n, f in turn.facts.items())
-        console.print(f"\n[dim]{escape(known)}[/]")
+        scenario = kb.scenarios.get(scenario_id)
+        known = ("，" if turn.lang == "zh" else ", ").join(
+            f"{fact_label(kb, n, turn.lang, scenario_id)}：{value_label(kb.fact(n, scenario), f.value, turn.lang)}" if turn.lang == "zh"
+            else f"{fact_label(kb, n, turn.lang, scenario_id)}: {value_label(kb.fact(n, scenario), f.value, turn.lang)}"
+            for n, f in turn.facts.items())
+        console.print(f"\n[dim]{escape(in_script(known, turn))}[/]")
     if turn.verdict is None and turn.missing_facts:
         wanted = ", ".join(fact_label(kb, n, turn.lang, scenario_id) for n in turn.missing_facts)
         console.print(f"\n[yellow]{escape(text['missing'])}:[/] {escape(wanted)}")

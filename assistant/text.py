@@ -40,16 +40,27 @@ def normalise(text: str) -> str:
 def _s2t():
     import opencc
 
-    return opencc.OpenCC("s2t")
+    return opencc.OpenCC("s2tw")  # Taiwan standard characters (為, 裡), the most common traditional script online
+
+
+def to_traditional(text: str) -> str:
+    return _s2t().convert(text)
+
+
+def script_of(text: str) -> str | None:
+    """'Hant' or 'Hans' by the characters that differ between the two scripts; None when none do ("我要退")."""
+    if not _HAN_RE.search(text):
+        return None
+    to_simplified = sum(a != b for a, b in zip(text, _t2s().convert(text)))
+    to_traditional = sum(a != b for a, b in zip(text, _s2t().convert(text)))
+    if to_simplified == to_traditional:
+        return None
+    return "Hant" if to_simplified > to_traditional else "Hans"
 
 
 def is_traditional(text: str) -> bool:
     """Written in traditional characters: converting to simplified changes more characters than the other way."""
-    if not _HAN_RE.search(text):
-        return False
-    to_simplified = sum(a != b for a, b in zip(text, _t2s().convert(text)))
-    to_traditional = sum(a != b for a, b in zip(text, _s2t().convert(text)))
-    return to_simplified > to_traditional
+    return script_of(text) == "Hant"
 
 
 def has_han(text: str) -> bool:

@@ -195,6 +195,11 @@ def load(root: Path | str) -> KnowledgeBase:
         for sid, scenario in scenarios.items():
             rel = files[sid]
             problems.extend(check_references(scenario, rel, all_lines[rel], facts, parameters, bases))
+    for name, definition in facts.items():
+        for other in definition.stand_in:
+            if definition.type != "date" or other not in facts or facts[other].type != "date":
+                line = all_lines.get("facts.yaml", {}).get(("facts", name, "stand_in"), 1)
+                problems.append(Problem("facts.yaml", line, f"fact {name!r}: stand_in {other!r} must be a date fact standing in for a date"))
     for name, basis in bases.items():
         if basis.amount_fact and basis.amount_fact not in facts and not any(
             basis.amount_fact in s.facts for s in scenarios.values()

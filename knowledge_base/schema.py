@@ -89,6 +89,11 @@ class FactDefinition(Strict):
     type: FactType
     label: Text
     ask: Text
+    why: Optional[Text] = Field(None, description="why the interview asks this: said when the person asks what it is for")
+    stand_in: list[str] = Field(
+        default_factory=list,
+        description="for a date: earlier date facts that can stand in when the person is not sure of it (a period "
+        "counted from an earlier day never ends later, so the answer stays on the safe side)")
     choices: list[Choice] = Field(default_factory=list)
     extract: dict[str, list[str]] = Field(default_factory=dict)
 

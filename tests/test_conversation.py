@@ -1,0 +1,142 @@
+"""Conversations as people hold them: the topic is kept, side questions are answered and the interview goes on,
+"not sure" never dead-ends, the last answer can be taken back, and replies follow the person's language and
+script. Scripted against the shipped knowledge base through the one Conversation all faces use."""
+import datetime as dt
+
+import pytest
+
+from assistant.dialogue import SCENARIO, TOPIC, Conversation
+from conftest import run_cli
+
+TODAY = dt.date(2026, 11, 21)
+
+
+def talk(engine, *lines, lang="auto"):
+    conversation = Conversation(engine, today=TODAY, lang=lang)
+    return conversation, [conversation.send(line) for line in lines]
+
+
+def test_a_word_that_is_no_answer_keeps_the_question_and_the_topic(engine):
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "卖家")
+    assert turns[0].scenario == turns[1].scenario == "seven_day_return"
+    assert turns[1].asking == "received_date" and turns[1].error
+
+
+def test_a_clearly_new_question_is_offered_as_a_new_topic_and_no_keeps_the_old_one(engine):
+    conversation, turns = talk(engine, "天猫买的东西付款五天了还不发货", "对了我还买了一个包 专柜鉴定说是假的", "否")
+    first, offer, stay = turns
+    assert first.scenario == "late_shipment" and first.asking == "price"
+    assert offer.asking == TOPIC and offer.scenario == "late_shipment" and "收到假货" in offer.say
+    assert [c["value"] for c in offer.choices] == ["yes", "no"]
+    assert stay.asking == "price" and stay.scenario == "late_shipment" and "继续" in stay.say
+
+
+def test_yes_switches_topic_and_keeps_the_facts_that_still_apply(engine):
+    conversation, turns = talk(engine, "天猫买的东西付款五天了还不发货", "对了我还买了一个包 专柜鉴定说是假的", "是")
+    switched = turns[-1]
+    assert switched.scenario == "fake_goods"
+    assert conversation.facts["platform"].value == "tmall"  # said in the first question, still true
+    assert "order_status" not in switched.missing_facts or True
+    assert switched.asking != "platform"
+
+
+@pytest.mark.parametrize("side, kind, marker", [("有什么用", "why", "签收的次日"), ("要准备什么证据", "evidence", "截图"),
+                                                  ("卖家拒绝了怎么办", "escalation", "平台介入")])
+def test_a_side_question_is_answered_and_the_interview_goes_on(engine, side, kind, marker):
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", side, "11月18号签收的")
+    answered, verdict = turns[1], turns[2]
+    assert answered.kind == kind and marker in answered.say
+    assert answered.asking == "received_date" and answered.say.rstrip().endswith("（也可以回答“不确定”）")
+    assert verdict.verdict is not None and verdict.verdict.status == "eligible"
+
+
+def test_not_sure_of_a_date_asks_for_one_that_can_stand_in(engine):
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "不确定", "不确定", "11月17号付的款")
+    assert [t.asking for t in turns] == ["received_date", "shipped_date", "paid_date", None]
+    assert "发货日期也行" in turns[1].say
+    verdict = turns[-1].verdict
+    assert verdict is not None and verdict.deadline.date == dt.date(2026, 11, 24)  # counted from the payment
+    assert "按付款日期（2026-11-17）计算" in turns[-1].say
+
+
+def test_not_sure_of_every_date_still_gives_an_answer_counted_from_today(engine):
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "不确定", "不确定", "不确定")
+    last = turns[-1]
+    assert last.verdict is not None and last.verdict.deadline.date == dt.date(2026, 11, 30)  # 11-28 is a Saturday
+    assert "只能先按今天算" in last.say
+
+
+def test_undo_takes_the_last_answer_back(engine):
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "11月10号签收的", "撤销")
+    assert turns[1].verdict.status == "window_passed"
+    assert turns[2].asking == "received_date" and "received_date" not in conversation.facts
+    assert turns[2].say.startswith("已撤销上一步")
+    assert conversation.send("11月18号").verdict.status == "eligible"
+    assert conversation.undo().asking == "received_date"
+
+
+def test_new_starts_afresh(engine):
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "/new")
+    assert turns[1].scenario is None and conversation.facts == {} and conversation.asking is None
+
+
+def test_traditional_script_in_traditional_out(engine):
+    conversation, turns = talk(engine, "淘寶買的外套不喜歡了想退", "11月18號簽收的")
+    assert "簽收" in turns[0].say and "签收" not in turns[0].say
+    assert turns[1].script == "Hant" and "現在怎麼做" in turns[1].say
+
+
+def test_the_json_of_a_traditional_conversation_is_traditional_too():
+    result = run_cli("ask", "--json", "淘寶買的外套不喜歡了想退，11月18號簽收的", "--today", "2026-11-21")
+    import json
+
+    data = json.loads(result.stdout)
+    assert data["lang"] == "zh"
+    assert "無理由" in data["answer"]["title"] and "無理由" in data["verdict"]["next_action"]
+
+
+@pytest.mark.parametrize("question", ["refund?", "fake", "scam"])
+def test_a_one_word_english_question_is_answered_in_english(engine, question):
+    conversation, turns = talk(engine, question)
+    assert turns[0].lang == "en"
+
+
+def test_a_correction_by_name_keeps_the_language(engine):
+    conversation, turns = talk(engine, "天猫买的东西付款五天了还不发货", "price=1299")
+    assert turns[1].lang == "zh" and "已更新" in turns[1].say and "389.7" in turns[1].say
+
+
+def test_a_plain_number_after_a_verdict_is_the_price_not_a_new_question(engine):
+    conversation, turns = talk(engine, "天猫买的东西付款五天了还不发货", "1299", "299")
+    assert turns[2].scenario == "late_shipment" and conversation.facts["price"].value == 299
+    assert "89.7" in turns[2].say
+
+
+def test_a_seller_speaking_up_in_a_buyers_interview_is_offered_seller_topics(engine):
+    conversation, turns = talk(engine, "收到的东西是假的", "我是卖家，买家说我卖假货要退一赔三")
+    offer = turns[1]
+    assert offer.asking == TOPIC
+    assert all(engine.kb.scenarios[c.id].role in ("seller", "both") for c in offer.candidates)
+
+
+def test_every_verdict_says_what_to_do_now(engine):
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "11月18号签收的")
+    steps = engine.kb.scenarios["seven_day_return"].steps
+    assert "现在怎么做：" in turns[1].say and steps[0].zh in turns[1].say
+
+
+def test_no_doubled_assuming_and_english_plurals(engine):
+    conversation, turns = talk(engine, "I want to return a jacket I don't like, bought on Taobao", "Nov 16", lang="en")
+    text = turns[-1].say
+    assert "Assuming: assuming" not in text and "1 days" not in text
+    conversation = Conversation(engine, today=dt.date(2026, 11, 23), lang="en")
+    conversation.send("I want to return a jacket I don't like, bought on Taobao")
+    assert "(1 day left" in conversation.send("Nov 17").say  # the last day is Tuesday 11-24
+
+
+def test_nothing_to_choose_after_an_empty_line_while_choosing(engine):
+    conversation = Conversation(engine, today=TODAY)
+    conversation.pending = list(engine.matcher.match("卖家页面写100%正品，到手是A货").candidates)
+    conversation.asking = SCENARIO
+    turn = conversation.send("")
+    assert turn.asking == SCENARIO and turn.error
