@@ -109,17 +109,45 @@ def test_failing_scenario_test(kb):
     assert f"scenarios/want_return.yaml:{line_of(path, 'name: day 7')}: error: test 'day 7' fails: expected deadline 2026-11-20, got 2026-11-19" in found(kb)
 
 
-def test_thin_scenarios_are_warned(kb):
+def test_scenarios_below_the_minimum_fail(kb):
     path = kb / "scenarios" / "parcel_lost.yaml"
-    assert f"scenarios/parcel_lost.yaml:{line_of(path, '  zh: [快递丢了怎么办')}: warning: only 3 zh examples (at least 30 make matching reliable)" in found(kb)
+    problems = found(kb)
+    assert f"scenarios/parcel_lost.yaml:{line_of(path, '  zh: [快递丢了怎么办')}: error: only 3 zh examples (at least 30 make matching reliable)" in problems
+    assert "scenarios/parcel_lost.yaml:1: error: only 0 tests (at least 6: both sides of every period, floors and caps)" in problems
+    want = kb / "scenarios" / "want_return.yaml"
+    assert f"scenarios/want_return.yaml:{line_of(want, 'tests:')}: error: only 1 tests (at least 6: both sides of every period, floors and caps)" in problems
 
 
-def test_lint_json_and_exit_0_with_only_warnings(kb):
+def test_lint_json_and_exit_0_with_only_warnings(tmp_path):
+    kb = tmp_path / "kb"
+    shutil.copytree(ROOT / "data", kb)
+    edit(kb / "parameters.yaml", "compensation:", "  spare_days:\n    value: 3\n    unit: days\n    effective: 2020-01-01\n"
+         "    source:\n      title: {zh: 备用, en: Spare}\n      confidence: S\ncompensation:")
     result = run_cli("kb", "lint", "--kb", str(kb), "--json")
-    assert result.returncode == 0
+    assert result.returncode == 0, result.stdout.decode()
     problems = json.loads(result.stdout)
-    assert problems and {p["level"] for p in problems} == {"warning"}
-    assert set(problems[0]) == {"file", "line", "message", "level"}
+    assert [p["message"] for p in problems] == ["parameter 'spare_days' is not used by any rule"]
+    assert set(problems[0]) == {"file", "line", "message", "level"} and problems[0]["level"] == "warning"
+
+
+def test_a_file_that_needs_libyaml_fails(kb):
+    path = kb / "scenarios" / "want_return.yaml"
+    edit(path, "title: {zh: 想退货, en: Want to return}", "title: {zh: 想退货, en: Want to return?}")
+    problems = found(kb)
+    assert any(p.startswith(f"scenarios/want_return.yaml:{line_of(path, 'Want to return?')}: error: expected ',' or '}}', but got '?' with PyYAML's pure-Python parser")
+               for p in problems), problems
+
+
+def test_a_scenario_whose_topic_is_listed_out_of_scope_fails(kb):
+    edit(kb / "out_of_scope.yaml", "zh: [优惠券用不了,", "zh: [快递丢了怎么办呢, 优惠券用不了,")
+    assert ("scenarios/parcel_lost.yaml:1: error: its topic is listed out of scope: out_of_scope.yaml:2 '快递丢了怎么办呢' "
+            "is answered by parcel_lost; remove that line from out_of_scope.yaml if the scenario now covers it") in found(kb)
+
+
+def test_holiday_table_entries_that_change_nothing_are_warned(kb):
+    (kb / "holidays").mkdir()
+    (kb / "holidays" / "2027.yaml").write_text("holidays: [2027-01-01]\nworkdays: [2027-01-08]\n", encoding="utf-8")
+    assert "holidays/2027.yaml:2: warning: workdays: 2027-01-08 is a weekday, a working day anyway (make-up days fall on weekends)" in found(kb)
 
 
 def test_new_scaffold_loads_and_refuses_bad_ids(kb):
@@ -131,7 +159,11 @@ def test_new_scaffold_loads_and_refuses_bad_ids(kb):
 
     loaded = load(kb)
     assert "price_protection" in loaded.scenarios and len(loaded.scenarios["price_protection"].tests) == 2
-    assert not [p for p in lint(kb) if p.level == "error"]
+    problems = found(kb)  # the untouched scaffold loads, but is not done: lint fails on every placeholder
+    assert f"scenarios/price_protection.yaml:{line_of(path, 'TODO 一句话标题')}: error: placeholder left from the scaffold: 'TODO 一句话标题'" in problems
+    texts = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert len([p for p in problems if "placeholder" in p]) == sum(line.count("TODO") for line in texts)
+    assert run_cli("kb", "lint", "--kb", str(kb)).returncode == 1
     for bad, message in [("Price-Protection", "not a snake_case id"), ("../escape", "not a snake_case id"), ("price_protection", "already exists")]:
         refused = run_cli("kb", "new", bad, "--kb", str(kb))
         assert refused.returncode == 2 and message in refused.stderr.decode()
