@@ -1,5 +1,6 @@
 """`weiquan kb`: lint (every rule against a broken fixture, exact file and line), new, show, stats, eval."""
 import json
+import os
 import shutil
 
 import pytest
@@ -205,3 +206,70 @@ def test_eval_reports_the_change_since_the_last_run(tmp_path):
     second = run_cli("kb", "eval", "data/eval/holdout.jsonl", env=home).stdout.decode()
     assert "since the last run" not in first
     assert "(unchanged since the last run)" in second
+
+
+# ---------------------------------------------------------------- an editable copy, never the installed package
+
+
+def test_kb_init_copies_the_shipped_knowledge_base(tmp_path):
+    target = tmp_path / "my-kb"
+    result = run_cli("kb", "init", str(target))
+    assert result.returncode == 0, result.stderr.decode()
+    assert f"weiquan kb new ID --kb {target}" in result.stdout.decode()
+    shipped = {p.relative_to(ROOT / "data") for p in (ROOT / "data").rglob("*") if p.is_file()}
+    assert {p.relative_to(target) for p in target.rglob("*") if p.is_file()} == shipped
+    assert run_cli("kb", "lint", "--kb", str(target)).returncode == 0
+    again = run_cli("kb", "init", str(target))
+    assert again.returncode == 2 and "already exists and is not an empty folder" in again.stderr.decode()
+
+
+def test_kb_new_refuses_the_installed_package_and_points_at_kb_init(wheel, tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    site = tmp_path / "site-packages"
+    zipfile.ZipFile(wheel).extractall(site)  # what `pip install .` puts in site-packages
+    env = {"PYTHONPATH": str(site), "WEIQUAN_HOME": str(tmp_path / "home")}
+
+    def weiquan(*args):
+        return subprocess.run([sys.executable, "-m", "assistant.cli", *args], cwd=tmp_path, env={**os.environ, **env},
+                              capture_output=True, timeout=120)
+
+    installed = site / "knowledge_base" / "data" / "scenarios"
+    before = sorted(p.name for p in installed.iterdir())
+    refused = weiquan("kb", "new", "price_protection")
+    err = refused.stderr.decode()
+    assert refused.returncode == 2 and "installed with weiquan" in err and "weiquan kb init DIR" in err, err
+    assert sorted(p.name for p in installed.iterdir()) == before
+    copy = tmp_path / "my-kb"
+    assert weiquan("kb", "init", str(copy)).returncode == 0
+    made = weiquan("kb", "new", "price_protection", "--kb", str(copy))
+    assert made.returncode == 0 and (copy / "scenarios" / "price_protection.yaml").is_file()
+    assert weiquan("kb", "init", str(site / "knowledge_base" / "data" / "x")).returncode == 2
+
+
+def test_ids_with_a_newline_or_a_path_are_refused(kb):
+    for bad in ["evil\n", "evil\nx", "../evil", "evil.yaml", "Evil", "évil", ""]:
+        result = run_cli("kb", "new", bad, "--kb", str(kb))
+        assert result.returncode == 2 and "not a snake_case id" in result.stderr.decode(), repr(bad)
+    assert sorted(p.name for p in (kb / "scenarios").iterdir()) == ["parcel_lost.yaml", "want_return.yaml"]
+
+
+def test_prune_cache_keeps_the_newest_builds(tmp_path, monkeypatch):
+    from knowledge_base import locations
+
+    monkeypatch.setenv("WEIQUAN_HOME", str(tmp_path))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for age in range(6):
+        path = cache / f"engine-{age}.json"
+        path.write_text("{}", encoding="utf-8")
+        os.utime(path, (1_000_000 - age * 10, 1_000_000 - age * 10))
+    (cache / "other.txt").write_text("kept", encoding="utf-8")
+    removed = locations.prune_cache("engine-*", keep=3)
+    assert sorted(p.name for p in removed) == ["engine-3.json", "engine-4.json", "engine-5.json"]
+    assert sorted(p.name for p in cache.iterdir()) == ["engine-0.json", "engine-1.json", "engine-2.json", "other.txt"]
+    assert locations.prune_cache("engine-*", keep=3) == []
+    (tmp_path / "cache").rename(tmp_path / "gone")
+    assert locations.prune_cache() == []  # no cache folder yet: nothing to do, nothing raised
