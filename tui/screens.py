@@ -25,7 +25,7 @@ class HelpScreen(ModalScreen[None]):
 
         with VerticalScroll(id="help"):
             yield Markdown(help_markdown(self.lang))
-        yield Footer()
+        yield Footer(show_command_palette=False)  # Ctrl+P is among the keys already
 
     def on_mount(self) -> None:
         self.query_one("#help", VerticalScroll).focus()
@@ -44,7 +44,7 @@ class BrowserScreen(Screen[str | None]):
         placeholder = "筛选情形（中文或英文）" if self.lang == "zh" else "Filter scenarios (Chinese or English)"
         yield Input(placeholder=placeholder, id="filter")
         yield OptionList(id="scenarios")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # Ctrl+P is among the keys already
 
     def on_mount(self) -> None:
         self._fill("")
@@ -181,7 +181,7 @@ class CasesScreen(Screen[str | None]):
         title = "案件（Enter 继续，Esc 返回）" if self.lang == "zh" else "Cases (Enter continues one, Esc goes back)"
         yield Label(title, id="cases-title")
         yield OptionList(*[Option(self._line(*row), id=row[0].id) for row in self.rows], id="cases")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # Ctrl+P is among the keys already
 
     def _line(self, case, verdict, deadline) -> str:
         zh = self.lang == "zh"

@@ -19,7 +19,7 @@ UI = {
     },
     "en": {
         "loading": "⏳ Loading the knowledge base…", "ready": "● Ready", "busy": "… thinking", "failed": "✖ Knowledge base failed",
-        "placeholder": "Describe your problem and press Enter (F1 for help)", "date": "Date: 2026-11-16 / Nov 16 / yesterday / 3 days ago",
+        "placeholder": "Your problem, then Enter (F1: help)", "date": "Date: 2026-11-16 / Nov 16 / yesterday / 3 days ago",
         "not_sure": "Not sure", "evidence": "What evidence do I need", "refuses": "What if the seller refuses", "new": "Start over",
         "yes": "Yes", "no": "No", "saved": "Saved to {path}", "save_to": "Save as a Markdown file:",
         "edit": "Correct {label}", "reloaded": "Knowledge base reloaded", "nothing": "There is no answer to save yet",
