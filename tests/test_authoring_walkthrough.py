@@ -1,0 +1,67 @@
+"""docs/authoring.md, followed as an author would: `kb init`, `kb new price_protection`, fill it in, `kb lint` until
+it is clean, `kb eval` until it passes, then ask. The finished scenario is tests/fixtures/authoring/."""
+import json
+import shutil
+
+from conftest import ROOT, run_cli
+
+WORKED = ROOT / "tests" / "fixtures" / "authoring"
+LISTED_OUT_OF_SCOPE = ["买完就降价了能保价吗", "价保怎么申请，差价退不退", "price dropped right after I bought, price protection?"]
+NOW_PRICE_PROTECTION = ["商家说好价保30天，降价了不给退差价", "the shop promised price protection for 30 days but won't refund the difference"]
+
+
+def drop_lines(path, texts):
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not any(text in line for text in texts)]
+    assert len(lines) - len(kept) == len(texts), texts
+    path.write_text("".join(kept), encoding="utf-8")
+
+
+def test_price_protection_from_kb_init_to_a_passing_kb_eval(tmp_path):
+    kb = tmp_path / "my-kb"
+    home = {"WEIQUAN_HOME": str(tmp_path / "home")}
+
+    def weiquan(*args):
+        return run_cli(*args, env=home)
+
+    # 1. an editable copy; 2. the scaffold
+    assert weiquan("kb", "init", str(kb)).returncode == 0
+    made = weiquan("kb", "new", "price_protection", "--kb", str(kb), "--role", "buyer")
+    assert made.returncode == 0, made.stderr.decode()
+    scenario = kb / "scenarios" / "price_protection.yaml"
+    untouched = weiquan("kb", "lint", "--kb", str(kb))
+    assert untouched.returncode == 1 and "placeholder left from the scaffold" in untouched.stdout.decode()
+
+    # 3. every TODO replaced (the worked example); lint now points at the topic listed out of scope
+    shutil.copy(WORKED / "price_protection.yaml", scenario)
+    first = weiquan("kb", "lint", "--kb", str(kb)).stdout.decode()
+    errors = [line for line in first.splitlines() if ": error: " in line]
+    assert errors and all("its topic is listed out of scope: out_of_scope.yaml:" in line for line in errors), first
+    assert all(any(text in line for line in errors) for text in LISTED_OUT_OF_SCOPE), first
+
+    # 4. those lines removed from out_of_scope.yaml; two broken_promise examples moved (they are price protection now)
+    drop_lines(kb / "out_of_scope.yaml", LISTED_OUT_OF_SCOPE)
+    drop_lines(kb / "scenarios" / "broken_promise.yaml", NOW_PRICE_PROTECTION)
+    clean = weiquan("kb", "lint", "--kb", str(kb))
+    assert clean.returncode == 0 and ": error: " not in clean.stdout.decode(), clean.stdout.decode()
+    assert "price_protection.yaml" not in clean.stdout.decode()
+
+    # 5. the author's own evaluation file passes its floors
+    shutil.copy(WORKED / "price_protection.jsonl", kb / "eval" / "price_protection.jsonl")
+    evaluated = weiquan("kb", "eval", str(kb / "eval" / "price_protection.jsonl"), "--kb", str(kb),
+                        "--min-accuracy", "90", "--min-rejection", "100")
+    assert evaluated.returncode == 0, evaluated.stdout.decode() + evaluated.stderr.decode()
+
+    # 6. and weiquan answers with it
+    answer = json.loads(weiquan("ask", "--json", "--kb", str(kb), "价保怎么申请").stdout)
+    assert answer["scenario"] == "price_protection"
+    verdict = json.loads(weiquan("ask", "--json", "--kb", str(kb), "--scenario", "price_protection", "--today", "2026-11-21",
+                                 "--fact", "platform=tmall", "--fact", "price_protected=true", "--fact", "paid_date=2026-11-11",
+                                 "--fact", "protection_days=15", "").stdout)["verdict"]
+    assert verdict["status"] == "eligible" and verdict["deadline"] == "2026-11-26"
+
+
+def test_a_failing_floor_fails_kb_eval(tmp_path):
+    result = run_cli("kb", "eval", "data/eval/holdout.jsonl", "--min-accuracy", "100.1", env={"WEIQUAN_HOME": str(tmp_path)})
+    assert result.returncode == 1
+    assert "weiquan: accuracy" in result.stderr.decode() and "is below 100.1%" in result.stderr.decode()
