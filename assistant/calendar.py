@@ -2,8 +2,9 @@
 
 Working days follow the State Council's yearly holiday schedule, make-up working days (调休上班) included:
 `chinesecalendar` has it up to its last release; a year it lacks may be supplied as data/holidays/<year>.yaml
-(`holidays:` and `workdays:` lists of dates). A year with neither is counted Monday–Friday and every result
-that depends on it is marked estimated.
+(`holidays:` and `workdays:` lists of dates). A year with neither is counted Monday–Friday except the
+holidays the base regulation puts on fixed dates (data/holidays/fixed.yaml: 1 January, 1–2 May, 1–3 October),
+and every result that depends on it is marked estimated.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ DAY = dt.timedelta(days=1)
 class WorkCalendar:
     tables_dir: Path | None = None
     _tables: dict[int, tuple[set[dt.date], set[dt.date]] | None] = field(default_factory=dict, repr=False)
+    _fixed: tuple[dt.date | None, frozenset[str]] | None = field(default=None, repr=False)
 
     def _table(self, year: int):
         if year not in self._tables:
@@ -37,6 +39,21 @@ class WorkCalendar:
         workdays = {dt.date.fromisoformat(str(d)) for d in data.get("workdays", [])}
         return holidays, workdays
 
+    def _fixed_holiday(self, day: dt.date) -> bool:
+        """A holiday on a fixed date by the base regulation (from the year it took effect), for years whose
+        yearly notice is not known: the notice can move days around them but never make them working days."""
+        if self._fixed is None:
+            self._fixed = (None, frozenset())
+            path = self.tables_dir / "fixed.yaml" if self.tables_dir is not None else None
+            if path is not None and path.is_file():
+                import yaml
+
+                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                effective = data.get("effective")
+                self._fixed = (dt.date.fromisoformat(str(effective)) if effective else None, frozenset(data.get("days", [])))
+        effective, days = self._fixed
+        return (effective is None or day >= effective) and day.strftime("%m-%d") in days
+
     def is_workday(self, day: dt.date) -> bool:
         table = self._table(day.year)
         if table is not None:
@@ -50,8 +67,8 @@ class WorkCalendar:
 
         try:
             return chinese_calendar.is_workday(day)
-        except NotImplementedError:  # a year the library does not know yet: weekends only
-            return day.weekday() < 5
+        except NotImplementedError:  # a year the library does not know yet: weekends and fixed-date holidays
+            return day.weekday() < 5 and not self._fixed_holiday(day)
 
     def has_schedule(self, year: int) -> bool:
         """Whether the official holiday schedule of that year is known (library or shipped table)."""

@@ -260,13 +260,25 @@ def _run_tui(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def serve_command(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
+    """The shell command textual-serve runs for each browser (every part quoted), and the environment changes:
+    unless --with-cases, the served chat cannot read or keep cases, so whoever reaches the port cannot see them."""
+    import shlex
+
+    parts = [sys.executable, "-m", "assistant.cli", "chat"] + (["--kb", args.kb] if args.kb else [])
+    return " ".join(shlex.quote(part) for part in parts), ({} if args.with_cases else {"WEIQUAN_NO_CASES": "1"})
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
         from textual_serve.server import Server
     except ImportError:
         raise UsageError("'weiquan serve' needs the web extra: pip install 'weiquan[web]'") from None
-    command = f"{sys.executable} -m assistant.cli chat" + (f" --kb {args.kb}" if args.kb else "")
-    Server(command, host="localhost", port=args.port, title="weiquan 维权").serve()
+    if args.kb is not None and not os.path.isdir(args.kb):
+        raise UsageError(f"--kb: {args.kb!r} is not a directory")
+    command, env = serve_command(args)
+    os.environ.update(env)  # the served processes inherit it
+    Server(command, host="127.0.0.1", port=args.port, title="weiquan 维权").serve()  # this machine only
     return ExitCode.OK
 
 
@@ -277,133 +289,7 @@ class StoreFailure(Exception):
     """The case store cannot be used: one line, exit 1."""
 
 
-def _store():
-    from .cases import CaseStore
-
-    return CaseStore()
-
-
-def _case_call(fn, *args, **kwargs):
-    from .cases import CaseNotFound, StoreError
-
-    try:
-        return fn(*args, **kwargs)
-    except CaseNotFound as exc:
-        raise UsageError(str(exc)) from None
-    except StoreError as exc:
-        raise StoreFailure(str(exc)) from None
-
-
-def cmd_case_new(args: argparse.Namespace) -> int:
-    today = _today(args.today)
-    engine = _load(args.kb)
-    _check_scenario(engine.kb, args.scenario)
-    facts = {name: (fact.value, fact.source) for name, fact in _flag_facts(engine.kb, args.fact, args.scenario, today).items()}
-    lang = args.lang if args.lang != "auto" else "zh"
-    title = args.title or engine.kb.scenarios[args.scenario].title.get(lang)
-    case_id = _case_call(_store().create, args.scenario, title, lang, facts, today)
-    print(json.dumps({"id": case_id}) if args.json else case_id)
-    return ExitCode.OK
-
-
-def cmd_case_list(args: argparse.Namespace) -> int:
-    engine = _load(args.kb)
-    from .casefile import evaluate_case
-
-    today = _today(args.today)
-    rows = []
-    for case in _case_call(_store().list):
-        verdict = evaluate_case(engine.kb, case, today).verdict if case.scenario in engine.kb.scenarios else None
-        deadline = verdict.deadline.date.isoformat() if verdict and verdict.deadline else None
-        rows.append({"id": case.id, "title": case.title, "scenario": case.scenario, "status": case.status,
-                     "verdict": verdict.status if verdict else None, "deadline": deadline})
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-    else:
-        for r in rows:
-            print(f"{r['id']}  {r['status']:6}  {r['scenario']:30}  {r['verdict'] or '-':13}  {r['deadline'] or '-':10}  {r['title']}")
-    return ExitCode.OK
-
-
-def cmd_case_show(args: argparse.Namespace) -> int:
-    from .casefile import case_json, export_markdown
-
-    engine = _load(args.kb)
-    today = _today(args.today)
-    case = _case_call(_store().get, args.id)
-    if args.json:
-        print(json.dumps(case_json(engine.kb, case, today), ensure_ascii=False, indent=2))
-    else:
-        _print_markdown(export_markdown(engine.kb, case, today, drafts=False), raw=args.markdown)
-    return ExitCode.OK
-
-
-def cmd_case_update(args: argparse.Namespace) -> int:
-    engine = _load(args.kb)
-    today = _today(args.today)
-    store = _store()
-    case = _case_call(store.get, args.id)
-    facts = {name: (fact.value, fact.source) for name, fact in _flag_facts(engine.kb, args.fact, case.scenario, today).items()}
-    event = None
-    if args.event is not None:
-        if not args.event.strip():
-            raise UsageError("--event: the note is empty")
-        date = _today(args.date) if args.date else today
-        if date > today:
-            raise UsageError(f"--date: {date.isoformat()} is after today ({today.isoformat()})")
-        event = (date, decode_arg(args.event))
-    elif args.date:
-        raise UsageError("--date goes with --event")
-    evidence = None
-    if args.have is not None or args.lack is not None:
-        evidence = set(case.evidence_have) | set(args.have or []) - set(args.lack or [])
-    if not facts and event is None and evidence is None:
-        raise UsageError("nothing to update: give --fact, --event (with --date) or --have/--lack")
-    set_by_event = _case_call(store.update, args.id, facts=facts, event=event, evidence=evidence)
-    if args.json:
-        print(json.dumps({"id": args.id, "facts_set_by_event": set_by_event}))
-    return ExitCode.OK
-
-
-def cmd_case_due(args: argparse.Namespace) -> int:
-    from .casefile import due
-
-    engine = _load(args.kb)
-    today = _today(args.today)
-    if args.within < 0:
-        raise UsageError("--within: give a number of days (0 or more)")
-    rows = due(engine.kb, _case_call(_store().list), today, args.within)
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-    else:
-        for r in rows:
-            left = f"{r['working_days_left']} working days" if r["count"] == "working" else f"{r['days_left']} days"
-            print(f"{r['date']}  {left:>16} left  {r['case']}  {r['title']}  — {r['label']}{' (estimated)' if r['estimated'] else ''}")
-    return ExitCode.OK
-
-
-def cmd_case_export(args: argparse.Namespace) -> int:
-    from .casefile import export_markdown
-
-    engine = _load(args.kb)
-    case = _case_call(_store().get, args.id)
-    text = export_markdown(engine.kb, case, _today(args.today), args.lang)
-    if args.out:
-        try:
-            with open(args.out, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as exc:
-            raise StoreFailure(f"{args.out}: {exc.strerror}") from None
-    else:
-        sys.stdout.write(text)
-    return ExitCode.OK
-
-
-def cmd_case_close(args: argparse.Namespace) -> int:
-    _case_call(_store().close, args.id, _today(args.today))
-    if args.json:
-        print(json.dumps({"id": args.id, "status": "closed"}))
-    return ExitCode.OK
+# The case sub-commands live in assistant/cli_case.py.
 
 
 # ------------------------------------------------------------------ kb
@@ -420,14 +306,18 @@ def _kb_dir(args):
 
 
 def cmd_kb_eval(args: argparse.Namespace) -> int:
-    from knowledge_base.evaluate import compare_with_previous, evaluate, format_report, read_labelled
+    from knowledge_base.evaluate import (
+        compare_with_previous, evaluate, format_report, parse_part, read_labelled, select_part,
+    )
 
     engine = _load(args.kb)
     try:
         items = read_labelled(args.file, engine.kb)
+        if args.part:
+            items = select_part(items, *parse_part(args.part))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    report = compare_with_previous(args.file, evaluate(engine, items))
+    report = compare_with_previous(args.file, evaluate(engine, items), args.part or "")
     if args.json:
         _print_json(report)
     else:
@@ -557,44 +447,14 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--kb", metavar="DIR", help="knowledge-base directory")
     chat.set_defaults(handler=cmd_chat)
 
-    case = commands.add_parser("case", help="keep a dispute: facts, timeline, deadlines, drafts").add_subparsers(
-        dest="case_command", metavar="CASE_COMMAND", parser_class=_Parser)
-    case.required = True
+    from .cli_case import add_case_parser
 
-    def case_parser(name: str, help_text: str, handler, *, with_id: bool = True):
-        sub = case.add_parser(name, help=help_text)
-        if with_id:
-            sub.add_argument("id")
-        sub.add_argument("--kb", metavar="DIR")
-        sub.add_argument("--today", metavar="YYYY-MM-DD")
-        sub.add_argument("--json", action="store_true")
-        sub.set_defaults(handler=handler)
-        return sub
-
-    new_case = case_parser("new", "open a case", cmd_case_new, with_id=False)
-    new_case.add_argument("--scenario", metavar="ID", required=True)
-    new_case.add_argument("--fact", metavar="NAME=VALUE", action="append", default=[])
-    new_case.add_argument("--title", metavar="T")
-    new_case.add_argument("--lang", choices=("auto", "zh", "en"), default="auto")
-    case_parser("list", "list cases", cmd_case_list, with_id=False)
-    case_parser("show", "a case with its verdict, timeline and deadlines", cmd_case_show).add_argument(
-        "--markdown", action="store_true", help="print the Markdown itself (the default when piped)")
-    update = case_parser("update", "add facts, an event or evidence", cmd_case_update)
-    update.add_argument("--fact", metavar="NAME=VALUE", action="append", default=[])
-    update.add_argument("--event", metavar="TEXT", help='what happened: "卖家拒绝了", "ruling received", …')
-    update.add_argument("--date", metavar="YYYY-MM-DD", help="when the event happened (default today)")
-    update.add_argument("--have", metavar="N", type=int, action="append", help="evidence item N (from case show) is in hand")
-    update.add_argument("--lack", metavar="N", type=int, action="append", help="evidence item N is not in hand after all")
-    due_parser = case_parser("due", "deadlines across open cases, soonest first", cmd_case_due, with_id=False)
-    due_parser.add_argument("--within", metavar="DAYS", type=int, default=14)
-    export = case_parser("export", "Markdown with drafts (to standard output, or --out)", cmd_case_export)
-    export.add_argument("--lang", choices=("zh", "en"))
-    export.add_argument("--out", metavar="FILE")
-    case_parser("close", "close a case", cmd_case_close)
+    add_case_parser(commands, _Parser, sys.modules[__name__])
 
     serve = commands.add_parser("serve", help="the chat in a browser on localhost (needs weiquan[web])")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--kb", metavar="DIR")
+    serve.add_argument("--with-cases", action="store_true", help="let the served chat read and keep your cases (off by default)")
     serve.set_defaults(handler=cmd_serve)
 
     kb = commands.add_parser("kb", help="knowledge-base tools").add_subparsers(dest="kb_command", metavar="KB_COMMAND", parser_class=_Parser)
@@ -625,6 +485,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("file", help='lines of {"q": ..., "expected": id or null}')
     evaluation.add_argument("--min-accuracy", metavar="PCT", type=float, help="exit 1 when top-1 accuracy is below PCT %%")
     evaluation.add_argument("--min-rejection", metavar="PCT", type=float, help="exit 1 when out-of-scope rejection is below PCT %%")
+    evaluation.add_argument("--part", metavar="K/N", help="only the K-th of N stratified parts (tune on one, report another)")
     schema = kb.add_parser("schema", help="print the JSON Schema of a scenario file")
     schema.set_defaults(handler=cmd_kb_schema)
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .eligibility import Evaluation, Evaluator, Verdict
-from .extract import DateError, extract_facts, parse_date_text
+from .extract import DateError, extract_facts, implied_role, parse_date_text, stated_role
 from .facts import Fact, FactError, parse_value
 from .match import MatchResult, Ranked
 from .text import clean, guess_language, normalise
 
 SCENARIO = "scenario"  # what `asking` says while a near tie is being resolved
+NONE_OF_THESE = "none"  # the choice offered after the closest scenarios
 _UNSURE = re.compile(r"^(?:不确定|不知道|不清楚|不记得|忘了|说不清|not sure|unsure|don'?t know|no idea|not certain|\?+|？+)$", re.I)
 _RESTART = re.compile(r"^(?:重新开始|重来|新的问题|换个问题|start over|restart|new question|reset)$", re.I)
 _TO_EN = re.compile(r"^(?:english|in english|英文|用英文|说英文|英语)$", re.I)
@@ -60,6 +61,8 @@ _TEXT = {
         "empty": "请输入你的问题。",
         "which": "你的情况更接近哪一种？",
         "bad_choice": "没有看懂这个选择，请回复选项编号或名称。",
+        "none_of_these": "都不是",
+        "rephrase": "好的。能换个说法再讲讲吗？比如在哪个平台买的、出了什么问题、卖家怎么说的。",
         "unsure_all": "要判断你能否维权、截止日期和赔偿，还需要知道：{facts}。可以在订单详情页找到这些信息，找到后直接告诉我。",
         "corrected": "已更新：{facts}。",
         "restart": "好的，重新开始。说说你遇到的问题。",
@@ -79,6 +82,8 @@ _TEXT = {
         "empty": "Please type your question.",
         "which": "Which of these is closer to your situation?",
         "bad_choice": "I didn't understand that choice; reply with its number or name.",
+        "none_of_these": "None of these",
+        "rephrase": "OK. Could you tell me again in other words — where you bought it, what went wrong, what the seller said?",
         "unsure_all": "To tell whether you qualify, by when and for how much, I still need: {facts}. You can find them on the order page — tell me when you have them.",
         "corrected": "Updated: {facts}.",
         "restart": "OK, let's start over. What went wrong?",
@@ -194,7 +199,8 @@ class Conversation:
         self.question_text = text
         stated = self._extract(text)
         if self._initial[1] is None and (self.scenario is None or self._looks_new(text)):
-            self.match = self.engine.matcher.match(text)
+            role = stated_role(text) or (self.facts["role"].value if "role" in self.facts else None)
+            self.match = self.engine.matcher.match(text, role, implied_role(text))
             self.scenario = None
             self.pending = []
         self._store(stated, "question")
@@ -243,12 +249,17 @@ class Conversation:
 
     def _clarify(self) -> Turn:
         choices = [{"value": c.id, "label": self.kb.scenarios[c.id].title.get(self.lang)} for c in self.pending]
+        choices.append({"value": NONE_OF_THESE, "label": self._text("none_of_these")})
         lines = [self._text("which")] + [f"{n}. {c['label']}" for n, c in enumerate(choices, 1)]
         return Turn("\n".join(lines), self.lang, None, self.match.score if self.match else 0.0, list(self.pending),
                     asking=SCENARIO, choices=choices, facts=dict(self.facts), kind="clarify")
 
     def _choose_scenario(self, text: str) -> Turn:
-        lowered = text.strip().lower()
+        lowered = text.strip().lower().rstrip(".、")
+        none_labels = {NONE_OF_THESE, str(len(self.pending) + 1), "都不是", "都不对", "none of these", "none of them", "neither"}
+        if lowered in none_labels or lowered == _TEXT["zh"]["none_of_these"] or lowered == _TEXT["en"]["none_of_these"].lower():
+            self.asking, self.pending, self.match = None, [], None
+            return Turn(self._text("rephrase"), self.lang, None, facts=dict(self.facts), kind="greeting")
         for number, candidate in enumerate(self.pending, 1):
             scenario = self.kb.scenarios[candidate.id]
             names = {str(number), candidate.id, scenario.title.zh.lower(), scenario.title.en.lower()}

@@ -43,6 +43,7 @@ class BasisResult:
     form: str
     route: str
     confidence: str
+    at_least: bool = False  # the price is not known: the amount is the basis's legal floor
 
 
 @dataclass(frozen=True)
@@ -101,17 +102,19 @@ class Evaluator:
 
     def evaluate(self, scenario, facts: dict[str, Any], today: dt.date, unsure: frozenset[str] = frozenset()) -> Evaluation:
         values = {k: v for k, v in facts.items() if k not in unsure}
+        self._unsure = unsure
         assumed = []
         for question in scenario.questions:
             if question.assume is not None and question.fact not in values:
+                if question.fact not in unsure and self._asks_instead(question, values, today):
+                    continue  # where the answer usually goes the other way, ask; "not sure" is then assumed
                 values[question.fact] = question.assume
                 assumed.append(Assumption(question.fact, question.assume, question.condition))
         unknown_questions = [q.fact for q in scenario.questions if q.fact not in values]
-        self._unsure = unsure
         try:
             verdict = self._decide(scenario, values, today)
         except NeedFacts as need:
-            blocking = [f for f in need.facts if f in unknown_questions] or need.facts
+            blocking = [f for f in unknown_questions if f in need.facts] or need.facts  # in the scenario's asking order
             branched = self._branch(scenario, values, today, blocking, unsure, assumed)
             if branched is not None:
                 return branched
@@ -145,7 +148,13 @@ class Evaluator:
     # ------------------------------------------------------------------ rules
 
     def _env(self, values: dict, today: dt.date) -> Environment:
-        return Environment(values, self.parameters, today, self.calendar.working_days_between)
+        return Environment(values, self.parameters, today, self.calendar.working_days_between, self._unsure)
+
+    def _asks_instead(self, question, values: dict, today: dt.date) -> bool:
+        """A question's `ask_when` holds on what is known so far (undecided: assume, as without it)."""
+        if question.ask_when is None:
+            return False
+        return _parse(question.ask_when).evaluate(self._env(values, today)) is True
 
     def _holds(self, text: str | None, env: Environment) -> bool:
         if text is None:
@@ -158,11 +167,19 @@ class Evaluator:
     def _decide(self, scenario, values: dict, today: dt.date) -> Verdict | None:
         env = self._env(values, today)
         for rule in scenario.rules:
-            if not self._holds(rule.when, env):
+            holds = True if rule.when is None else _parse(rule.when).evaluate(env)
+            if not isinstance(holds, Unknown) and not holds:
                 continue
-            until = self._deadlines(rule.until, env)
+            try:
+                until = self._deadlines(rule.until, env)
+            except NeedFacts:
+                if isinstance(holds, Unknown):  # the condition is asked first, its period after
+                    raise NeedFacts(sorted(holds.facts)) from None
+                raise
             if until and today > max(d.date for d in until):
-                continue  # the period this rule grants is over: a later rule says what remains
+                continue  # the period this rule grants is over (its condition need not be asked): a later rule says what remains
+            if isinstance(holds, Unknown):
+                raise NeedFacts(sorted(holds.facts))
             outcome = scenario.outcomes[rule.outcome]
             return Verdict(
                 status=outcome.status,
@@ -254,12 +271,14 @@ class Evaluator:
             if not self._holds(when, env):
                 continue
             basis = self.kb.compensation[basis_id]
+            at_least = False
             if basis.amount_fact is not None:
                 if basis.amount_fact not in env.facts:
                     continue  # nothing was promised, or we were not told
                 amount = float(env.facts[basis.amount_fact])
             elif "price" not in env.facts and "price" in self._unsure:
-                amount = None  # the person does not know the price: the basis stands, its amount cannot
+                # the person does not know the price: the basis stands, and only its legal floor is certain
+                amount, at_least = basis.minimum, basis.minimum is not None
             else:
                 if "price" not in env.facts:
                     raise NeedFacts(["price"])
@@ -269,7 +288,7 @@ class Evaluator:
                 if basis.cap is not None:
                     amount = min(amount, basis.cap)
             amount = None if amount is None else round(amount, 2)
-            out.append(BasisResult(basis_id, basis.label, amount, basis.form, basis.route, basis.source.confidence))
+            out.append(BasisResult(basis_id, basis.label, amount, basis.form, basis.route, basis.source.confidence, at_least))
         return out
 
 

@@ -1,28 +1,27 @@
 """The loaded engine: knowledge base + matcher, built once per knowledge base and cached on disk.
 
-Building needs jieba's dictionary file and a validation pass over every YAML file; a person asking one
-question should not wait for that, so the result is pickled in the user cache folder under a key made of the
-knowledge base's contents and the engine's own source. Any change to either rebuilds it.
+Building needs jieba's dictionary file, a validation pass over every YAML file and training the classifier; a
+person asking one question should not wait for that, so the result is kept in the user cache folder (data only,
+see cache.py) under a key made of the knowledge base's contents and the engine's own source. Any change to
+either rebuilds it.
 """
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from knowledge_base import locations
 from knowledge_base.files import fingerprint
 
+from . import cache
 from .match import Matcher
 
 if TYPE_CHECKING:
     from knowledge_base.loader import KnowledgeBase
 
+KEEP_BUILDS = 3  # the shipped KB and an author's copy or two; older builds are removed
 
 
 @dataclass
@@ -42,21 +41,18 @@ def _code_version() -> str:
 
 
 def _cache_path(kb_dir: Path) -> Path:
-    return locations.cache_dir() / f"engine-{fingerprint(kb_dir)}-{_code_version()}.pickle"
+    return locations.cache_dir() / f"engine-{fingerprint(kb_dir)}-{_code_version()}.bin"
 
 
 def load_engine(kb_dir: Path | str | None = None, *, use_cache: bool = True) -> Engine:
     """Load the knowledge base at kb_dir (default: the shipped one). Raises KnowledgeBaseError if invalid."""
     root = Path(kb_dir) if kb_dir is not None else locations.shipped_kb_dir()
     path = _cache_path(root) if use_cache else None
-    if path is not None and path.is_file():
-        try:
-            with open(path, "rb") as handle:
-                kb, index = pickle.load(handle)
-            kb.root = root
+    if path is not None:
+        cached = cache.read(path, root)
+        if cached is not None:
+            kb, index = cached
             return Engine(kb, Matcher(index))
-        except Exception:  # a stale or damaged cache file is rebuilt, never fatal
-            pass
     from knowledge_base.loader import load
 
     from .match import build_index
@@ -64,19 +60,15 @@ def load_engine(kb_dir: Path | str | None = None, *, use_cache: bool = True) -> 
     kb = load(root).as_views()
     index = build_index(kb)
     if path is not None:
-        _write_cache(path, (kb, index))
+        _drop_old_builds(path.parent)
+        cache.write(path, kb, index)
     return Engine(kb, Matcher(index))
 
 
-def _write_cache(path: Path, payload: tuple) -> None:
+def _drop_old_builds(folder: Path) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        stale = sorted(path.parent.glob("engine-*.pickle"), key=lambda p: p.stat().st_mtime)[:-3]
-        for old in stale:  # keep a few (the shipped KB and an author's copy), drop the rest
+        builds = sorted(folder.glob("engine-*"), key=lambda p: p.stat().st_mtime)
+        for old in builds[: max(0, len(builds) - (KEEP_BUILDS - 1))]:
             old.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".engine-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)  # atomic: a reader never sees half a file
     except OSError:
-        pass  # a read-only or full disk only costs speed
+        pass

@@ -166,9 +166,11 @@ _PLATFORMS = [
     ("jd", r"京东|\bjd\b|jingdong"),
     ("pdd", r"拼多多|pinduoduo|\bpdd\b"),
 ]
+_AS = r"(?:^|[,.;:!?，。；：！？]\s*|\bi'?m |\bi am |\bspeaking |\bhere |\bme )as (?:a |the )?"  # "as a seller", not "as well as the seller"
 _ROLES = [
-    ("seller", r"我是卖家|我是商家|作为卖家|作为商家|我们店|我的店|我家店|本店|我开的店|as a seller|as the seller|i'?m (?:a |the )?seller|i am (?:a |the )?seller|my (?:shop|store)|as (?:a |the )?(?:merchant|shop owner)"),
-    ("buyer", r"我是买家|作为买家|as a buyer|as the buyer|i'?m (?:a |the )?buyer|i am (?:a |the )?buyer"),
+    ("seller", rf"我是卖家|我是商家|作为卖家|作为商家|我们店|我的店|我家店|我开的店|{_AS}(?:seller|merchant|shop owner)\b|"
+               r"\bi'?m (?:a |the )?seller\b|\bi am (?:a |the )?seller\b|\bmy (?:shop|store)\b"),
+    ("buyer", rf"我是买家|作为买家|{_AS}buyer\b|\bi'?m (?:a |the )?buyer\b|\bi am (?:a |the )?buyer\b"),
 ]
 _STATUS = [
     ("paid", r"还没发货|还没有发货|未发货|没发货|不发货|待发货|没有发货|hasn'?t (?:been )?shipped|not (?:yet )?shipped|not been shipped"),
@@ -198,19 +200,60 @@ def _first(text: str, options: list[tuple[str, str]]) -> str | None:
     return best[1] if best else None
 
 
+_SPOKEN_OF_SELLER = re.compile(
+    r"(?:卖家|商家|店家|掌柜|\bthe seller|\bthe shop|\bthe store|\bthe merchant)\s*(?:一直|还|就|又|也|都)?"
+    r"(?:拒绝|不|说|让|要我|没|发|寄|给我|refus|won'?t|ignor|said|says|told|asked me|sent|shipped|did|didn'?t|hasn'?t|has not|is)")
+_SPOKEN_OF_BUYER = re.compile(
+    r"(?:买家|顾客|客户|买方|\bthe buyers?|\ba buyer|\bbuyers|\bthe customers?|\ba customer|\bcustomers)\s*"
+    r"(?:一直|还|就|又|也|都|恶意|故意)?(?:说|申请|要求|退|拿|给|选|拒|投诉|举报|收到|签收|不|claims?|says|said|asks?|asked|"
+    r"returns?|returned|demands?|wants?|files?|filed|complain|opens?|opened|rejects?|rejected|refuses?|refused|misuses?|"
+    r"sends?|sent|receives?|received|disputes?|leaves?|left|gets?|got|did|didn'?t|doesn'?t|won'?t)")
+_SELLER_SELF = re.compile(
+    r"我们后台|我的后台|商家后台|卖家后台|我们店铺|我店铺|店铺被|我们的店|被(?:人|别人|品牌方?|买家)?(?:投诉|举报)(?:了)?(?:售假|卖假)|"
+    r"\b(?:how (?:do|can|should) (?:\w+ )?(?:sellers|merchants))\b|\bsellers can\b|\bmy listings?\b|\bmy buyers?\b(?! protection)")
+
+
+_FIRST_PERSON = re.compile(r"我|\b(?:i|i'm|i've|me|my|mine|we|our|us)\b")
+
+
+def _role(text: str) -> str | None:
+    """buyer | seller as the person says of themselves ("我是卖家", "我们店", "as a seller")."""
+    stated = _first(text, _ROLES)
+    if stated is not None:
+        return stated
+    return "seller" if _SELLER_SELF.search(text) else None
+
+
+def _implied_role(text: str) -> str | None:
+    """buyer | seller as implied by who is spoken about ("卖家不给退" is a buyer speaking): a hint, often
+    wrong in general questions ("can buyers claim …?"), so never a fact on its own."""
+    about_seller, about_buyer = _SPOKEN_OF_SELLER.search(text), _SPOKEN_OF_BUYER.search(text)
+    if about_seller and (not about_buyer or about_seller.start() < about_buyer.start()):
+        return "buyer"
+    return "seller" if about_buyer else None
+
+
+def stated_role(question: str) -> str | None:
+    """buyer | seller as the question says of the person asking, else None."""
+    return _role(normalise(question)[:2000])
+
+
+def implied_role(question: str) -> str | None:
+    """buyer | seller as the question implies by who it speaks about, else None (see `_implied_role`)."""
+    return _implied_role(normalise(question)[:2000])
+
+
 def extract_facts(question: str, today: dt.date) -> dict:
     """Facts the question states, as typed values (name → value)."""
     text = normalise(question)[:2000]
     facts: dict = {}
-    for name, options in (("platform", _PLATFORMS), ("role", _ROLES), ("order_status", _STATUS), ("seller_response", _RESPONSE)):
+    for name, options in (("platform", _PLATFORMS), ("order_status", _STATUS), ("seller_response", _RESPONSE)):
         value = _first(text, options)
         if value is not None:
             facts[name] = value
-    if "role" not in facts:  # someone speaking about "the seller" is the buyer, and the other way round
-        if re.search(r"(?:卖家|商家|店家|客服|\bthe seller|\bthe shop)\s*(?:一直|还|就|又|也)?(?:拒绝|不|说|让|要我|refus|won'?t|ignor|said|says|told|asked me)", text):
-            facts["role"] = "buyer"
-        elif re.search(r"(?:买家|顾客|客户|\bthe buyer|\ba buyer|\bthe customer|\ba customer)\s*(?:一直|还|就|又|也)?(?:说|申请|要求|退|拿|给|claims|says|said|asked|returned|demand|wants|filed|complained)", text):
-            facts["role"] = "seller"
+    role = _role(text) or (_implied_role(text) if _FIRST_PERSON.search(text) else None)
+    if role is not None:  # said of themselves, or implied by a person telling their own story ("卖家拒绝了我的退款")
+        facts["role"] = role
     if re.search(_FOOD, text) and not re.search("酒店", text):
         facts["is_food"] = True
     for match in _PRICE.finditer(text):

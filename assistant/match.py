@@ -1,55 +1,58 @@
-"""Matcher: which scenario a question is about, how sure we are, out of scope, and near ties.
+"""Matcher: which scenario a question is about, how sure we are, out of scope, and when to ask.
 
-Two signals per scenario, combined then calibrated to 0..1:
-- BM25 over tokens, with each scenario's examples, keywords and title as one document, divided by the
-  score the question's own terms could reach at most (so it reads as "how much of the question this scenario
-  explains", and words no scenario knows pull it down);
-- rapidfuzz token-set similarity against the scenario's single examples (catches paraphrases and typos).
-An `out_of_scope` pseudo-scenario built from data/out_of_scope.yaml (coupons, pre-sale deposits, …) lets near
-misses lose to it instead of to the closest real scenario.
+A linear classifier (classify.py) is trained on the knowledge base's examples, keywords and
+titles, with the out-of-scope topics (data/out_of_scope.yaml) as a class of their own: a question is rejected
+because it looks like something else (coupons, a pre-sale deposit, opening a shop …), not because no scenario
+matched strongly. Features are words (jieba, synonyms folded across languages), Chinese character 1–3-grams
+(they survive unknown product names, odd segmentation and typos) and English word pairs.
+
+Scores become probabilities with a softmax whose temperature was fitted on questions real people wrote
+(scripts/calibrate.py). The decision then is one of: answer (one scenario clearly ahead), offer the two or
+three closest (not clearly ahead: the person chooses), or reject (out of scope clearly ahead). A stated role
+removes the other side's scenarios before deciding: a seller's question never lands on a buyer scenario.
 """
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
+from .classify import LinearModel, train
 from .text import HAN, normalise
 from .tokenize import Tokenizer, Vocabulary
 
 OUT_OF_SCOPE = "__out_of_scope__"
-K1, B = 1.2, 0.75
-KEYWORD_WEIGHT = 3  # a keyword counts like this many example occurrences
-BM25_WEIGHT = 0.7
-FUZZY_CANDIDATES = 6  # fuzzy similarity is computed for the best scenarios by BM25 only (speed)
 MAX_QUERY_CHARS = 2000  # beyond this a question is a document; the start decides the scenario
 
-# Logistic calibration: p(answer is right) = σ(W·[raw, gap to the runner-up scenario, lead over out-of-scope,
-# share of the question's words the knowledge base knows] + BIAS).
-# Fitted on data/eval/dev.jsonl by scripts/calibrate.py, which prints these lines; refit after large KB changes.
-CAL_WEIGHTS = (3.110, 3.797, 6.696, 1.150)
-CAL_BIAS = -2.358
-THRESHOLD = 0.54  # below this calibrated score the question is out of scope
-TIE_GAP = 0.03  # a runner-up scenario this close (raw) is offered as a second candidate
+# Fitted by scripts/calibrate.py on the tuning half of a set of real questions (`--part 1/2`), reported on the
+# other half; refit after large changes to the examples. A question is:
+# - answered alone when its best scenario is at least SURE probable and LEAD times the runner-up;
+# - rejected when out of scope is more probable than every scenario and either at least REJECT probable or
+#   REJECT_LEAD times the best scenario (OUT_OF_SCOPE_BIAS is taken from its score first);
+# - otherwise offered its best two or three scenarios, each at least OFFER_SHARE of the best one's probability.
+TEMPERATURE = 4.73
+SURE = 0.7
+LEAD = 3.0
+REJECT = 0.25
+REJECT_LEAD = 2.0
+OFFER_SHARE = 0.25
+OUT_OF_SCOPE_BIAS = 0.0
+MAX_OFFERED = 3
+# taken from the other side's scenarios when the wording only implies a role (or nothing does: most are buyers)
+IMPLIED_ROLE_PENALTY = 0.3
+
+SPELLING = 80  # rapidfuzz ratio at which an unknown English word is taken for a known one (one swap: 83) …
+MIN_SPELLED = 6  # … if it has at least this many letters (shorter words are too easily another word)
+MIN_KNOWN_WORDS = 3  # with fewer known words, at least half the question's words must be known
+KEYWORD_WEIGHT = 1  # a keyword is added as a training document this many times
 
 
 @dataclass
 class Index:
-    classes: list[str]
+    classes: list[str]  # scenario ids, then OUT_OF_SCOPE
+    roles: list[str]  # per class: buyer | seller | both ('' for out of scope)
     vocabulary: Vocabulary
-    idf: dict[str, float]
-    unknown_idf: float
-    # term → [(class, its BM25 contribution)], computed once here so a question costs one lookup per term
-    postings: dict[str, list[tuple[int, float]]]
-    term_freqs: list[dict[str, int]]  # per class, for leave-one-out checks of the examples (kb lint)
-    lengths: list[int]
-    codes: dict[str, int]  # token → its number, for token-level fuzzy matching
-    examples: list[str]  # each example as its tokens' codes (see _encode)
-    example_class: list[int]
-    example_postings: dict[str, list[int]]  # token → the examples that contain it
+    model: LinearModel
 
 
 @dataclass(frozen=True)
@@ -61,20 +64,70 @@ class Ranked:
 
 @dataclass(frozen=True)
 class MatchResult:
-    scenario: str | None
-    score: float
-    candidates: list[Ranked]  # real scenarios only, best first, at most two when a near tie
-    ranking: list[Ranked]  # every scenario, best first (for evaluation and the authoring tools)
+    scenario: str | None  # the best in-scope guess, or None when rejected
+    score: float  # how sure the decision is: P(scenario) when answering, P(out of scope) when rejecting, 0 when
+    # the question holds nothing the knowledge base knows
+    candidates: list[Ranked]  # scenarios offered: one when sure, two or three to choose from, none when rejected
+    ranking: list[Ranked]  # every scenario the role allows, best first (for evaluation and the authoring tools)
+    out_of_scope: float = 0.0  # probability that the question is about none of the scenarios
 
     @property
     def ambiguous(self) -> bool:
         return len(self.candidates) > 1
 
 
-def build_index(kb) -> Index:
+_HAN_RUN = re.compile(f"[{HAN}]+")
+# Anonymisation placeholders pasted from templates and chat logs ("[数字x]", "[ORDERID_10002497]") say nothing
+_PLACEHOLDER = re.compile(r"\[(?:[^\[\]\s]{1,6}x|[A-Za-z]+_\d+)\]")
+_SPACE_IN_HAN = re.compile(f"(?<=[{HAN}]) +(?=[{HAN}])")  # "没 收到 货": some people and tools space out words
+
+
+def prepare(question: str) -> str:
+    """The question as the matcher reads it: normalised, placeholders dropped, Chinese words joined again."""
+    return _SPACE_IN_HAN.sub("", normalise(_PLACEHOLDER.sub(" ", question[:MAX_QUERY_CHARS])))
+
+
+def features(tokenizer: Tokenizer, normalised: str) -> list[str]:
+    """Words (jieba, synonyms folded across languages) and Chinese character 1–4-grams, one namespace letter
+    each. The n-grams survive unknown product names, odd segmentation and typos. (Synonym groups spotted as
+    substrings and English word pairs were tried as features too: on real questions they ranked no better.)"""
+    out = ["w" + w for w in tokenizer.tokens(normalised)]
+    for run in _HAN_RUN.findall(normalised):
+        out += ["c" + run[i : i + k] for k in (1, 2, 3, 4) for i in range(len(run) - k + 1)]
+    return out
+
+
+def training_set(kb, tokenizer: Tokenizer, classes: list[str]) -> tuple[list[list[str]], list[int], list[str]]:
+    """Every example, keyword and title as a labelled document; also each document's source text."""
+    documents: list[list[str]] = []
+    labels: list[int] = []
+    texts: list[str] = []
+
+    def add(text: str, label: int, times: int = 1) -> None:
+        tokens = features(tokenizer, prepare(text))
+        for _ in range(times):
+            documents.append(tokens)
+            labels.append(label)
+            texts.append(text)
+
+    for label, class_id in enumerate(classes):
+        if class_id == OUT_OF_SCOPE:
+            for text in kb.out_of_scope.examples.zh + kb.out_of_scope.examples.en:
+                add(text, label)
+            continue
+        scenario = kb.scenarios[class_id]
+        for text in scenario.examples.zh + scenario.examples.en:
+            add(text, label)
+        for text in scenario.keywords.zh + scenario.keywords.en:
+            add(text, label, KEYWORD_WEIGHT)
+        add(scenario.title.zh, label)
+        add(scenario.title.en, label)
+    return documents, labels, texts
+
+
+def build_tokenizer(kb) -> Tokenizer:
     from .tokenize import build_vocabulary
 
-    classes = list(kb.scenarios) + [OUT_OF_SCOPE]
     texts: list[str] = []
     for scenario in kb.scenarios.values():
         for lang in ("zh", "en"):
@@ -84,185 +137,98 @@ def build_index(kb) -> Index:
     domain_words = list(kb.user_words)
     for scenario in kb.scenarios.values():
         domain_words += [k for k in scenario.keywords.zh if " " not in k]
-    vocabulary = build_vocabulary(texts, domain_words, kb.synonyms, kb.stopwords)
-    tokenizer = Tokenizer(vocabulary)
-
-    def toks(text: str) -> list[str]:
-        return features(tokenizer, normalise(text))
-
-    term_freqs, examples, example_class = [], [], []
-    for index, class_id in enumerate(classes):
-        counts: Counter[str] = Counter()
-        if class_id == OUT_OF_SCOPE:
-            sample = kb.out_of_scope.examples
-            keywords: list[str] = []
-            titles: list[str] = []
-        else:
-            scenario = kb.scenarios[class_id]
-            sample = scenario.examples
-            keywords = scenario.keywords.zh + scenario.keywords.en
-            titles = [scenario.title.zh, scenario.title.en]
-        for text in sample.zh + sample.en:
-            tokens = toks(text)
-            counts.update(tokens)
-            examples.append(tokens)  # encoded below, once the vocabulary is complete
-            example_class.append(index)
-        for text in keywords:
-            for token in toks(text):
-                counts[token] += KEYWORD_WEIGHT
-        for text in titles:
-            counts.update(toks(text))
-        term_freqs.append(dict(counts))
-    n = len(classes)
-    df: Counter[str] = Counter()
-    for counts in term_freqs:
-        df.update(counts.keys())
-    idf = {term: math.log(1 + (n - d + 0.5) / (d + 0.5)) for term, d in df.items()}
-    lengths = [sum(counts.values()) for counts in term_freqs]
-    average = sum(lengths) / n
-    postings: dict[str, list[tuple[int, float]]] = {}
-    for c, counts in enumerate(term_freqs):
-        norm = K1 * (1 - B + B * lengths[c] / average)
-        for term, tf in counts.items():
-            postings.setdefault(term, []).append((c, idf[term] * tf * (K1 + 1) / (tf + norm)))
-    codes = {term: number for number, term in enumerate(df)}
-    example_postings: dict[str, list[int]] = {}
-    for number, tokens in enumerate(examples):
-        for token in set(tokens):
-            example_postings.setdefault(token, []).append(number)
-    return Index(
-        classes=classes,
-        vocabulary=vocabulary,
-        idf=idf,
-        unknown_idf=math.log(1 + (n + 0.5) / 0.5),
-        postings=postings,
-        term_freqs=term_freqs,
-        lengths=lengths,
-        codes=codes,
-        examples=[_encode(tokens, codes) for tokens in examples],
-        example_class=example_class,
-        example_postings=example_postings,
-    )
+    return Tokenizer(build_vocabulary(texts, domain_words, kb.synonyms, kb.stopwords))
 
 
-_HAN_RUN = re.compile(f"[{HAN}]+")
+def build_index(kb) -> Index:
+    classes = list(kb.scenarios) + [OUT_OF_SCOPE]
+    tokenizer = build_tokenizer(kb)
+    documents, labels, _ = training_set(kb, tokenizer, classes)
+    model = train(documents, labels, classes)
+    roles = [kb.scenarios[c].role if c != OUT_OF_SCOPE else "" for c in classes]
+    return Index(classes, roles, tokenizer.vocabulary, model)
 
 
-def features(tokenizer: Tokenizer, normalised: str) -> list[str]:
-    """Word tokens plus Chinese character bigrams: bigrams survive unknown words, odd segmentation and typos."""
-    tokens = tokenizer.tokens(normalised)
-    for run in _HAN_RUN.findall(normalised):
-        tokens.extend("#" + run[i : i + 2] for i in range(len(run) - 1))
-    return tokens
+def probabilities(raw: list[float]) -> list[float]:
+    top = max(raw)
+    exps = [math.exp(TEMPERATURE * (r - top)) for r in raw]
+    total = sum(exps)
+    return [e / total for e in exps]
 
 
-_FIRST_CODE = 0x10000  # astral code points: never clash with real characters
-
-
-def _encode(tokens: list[str], codes: dict[str, int]) -> str:
-    """One character per token, so rapidfuzz's token-set similarity compares our tokens (jieba's words,
-    synonyms folded), not letters. Unknown tokens get codes past the vocabulary: they count as differences,
-    never as accidental matches."""
-    unknown = len(codes)
-    out = []
-    for token in tokens:
-        code = codes.get(token)
-        if code is None:
-            code, unknown = unknown, unknown + 1
-        out.append(chr(_FIRST_CODE + code))
-    return " ".join(out)
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
-
-
-def calibrate(raw: float, gap: float, lead: float, known: float) -> float:
-    w1, w2, w3, w4 = CAL_WEIGHTS
-    return _sigmoid(w1 * raw + w2 * gap + w3 * lead + w4 * known + CAL_BIAS)
+def allowed(role: str | None, scenario_role: str) -> bool:
+    """A buyer is never offered seller scenarios, nor a seller buyer ones; 'both' fits everyone."""
+    return role not in ("buyer", "seller") or scenario_role in (role, "both", "")
 
 
 class Matcher:
     def __init__(self, index: Index):
         self.index = index
         self.tokenizer = Tokenizer(index.vocabulary)
+        self._english_words: list[str] | None = None  # for spelling, built on first need
 
     def tokens(self, question: str) -> list[str]:
-        return features(self.tokenizer, normalise(question[:MAX_QUERY_CHARS]))
+        return self._spell(features(self.tokenizer, prepare(question)))
 
-    def raw_scores(self, tokens: list[str], leave_out: int | None = None) -> list[float]:
-        """Combined BM25 coverage and fuzzy similarity for every class, in index order.
+    def _spell(self, tokens: list[str]) -> list[str]:
+        """An English word the examples never had, one or two letters off a word they have ("refnud",
+        "recieved"), counts as that word: rapidfuzz finds it among the known words."""
+        from rapidfuzz import fuzz, process
 
-        `leave_out` scores an example of the knowledge base as if it were not there (its own counts taken
-        out of its scenario, itself out of the fuzzy choices): how `kb lint` checks that each example
-        still points at its own scenario. IDF is kept as built; the difference is negligible."""
-        index = self.index
-        n = len(index.classes)
-        if not tokens:
-            return [0.0] * n
-        bm25 = [0.0] * n
-        ceiling = 0.0
-        terms = set(tokens)  # each distinct term once: repeating a word does not make it weigh more
-        own = index.example_class[leave_out] if leave_out is not None else None
-        for term in terms:
-            idf = index.idf.get(term, index.unknown_idf)
-            ceiling += idf * (K1 + 1)
-            for c, weight in index.postings.get(term, ()):
-                if c == own:
-                    weight = self._without(term, c, tokens, idf)
-                bm25[c] += weight
-        coverage = [score / ceiling for score in bm25]
-        # Fuzzy similarity only where it can change the outcome: the best few scenarios by BM25 (and out of
-        # scope), and only their examples that share at least one token with the question.
-        shortlist = {c for c in sorted(range(n), key=coverage.__getitem__)[-FUZZY_CANDIDATES:] if coverage[c]}
-        if coverage[n - 1]:
-            shortlist.add(n - 1)
-        candidates: dict[int, list[str]] = {c: [] for c in shortlist}
-        seen: set[int] = set()
-        for term in terms:
-            for number in index.example_postings.get(term, ()):
-                c = index.example_class[number]
-                if c in candidates and number not in seen and number != leave_out:
-                    seen.add(number)
-                    candidates[c].append(index.examples[number])
-        query = _encode(tokens, index.codes)
-        fuzzy = [0.0] * n
-        for c, choices in candidates.items():
-            best = process.extractOne(query, choices, scorer=fuzz.token_set_ratio, processor=None)
-            fuzzy[c] = best[1] / 100 if best else 0.0
-        return [BM25_WEIGHT * coverage[c] + (1 - BM25_WEIGHT) * fuzzy[c] for c in range(n)]
+        rows = self.index.model.rows
+        synonyms = self.index.vocabulary.synonyms
+        if self._english_words is None:  # known words (stemmed), and the English variants of synonym groups
+            known = [f[1:] for f in rows if f[0] == "w" and f[1:].isascii() and f[1:].isalpha()]
+            self._english_words = sorted(set(known) | {w for w in synonyms if w.isascii() and w.isalpha()})
+        out = list(tokens)
+        for token in tokens:
+            word = token[1:]
+            if token[0] == "w" and token not in rows and len(word) >= MIN_SPELLED and word.isascii() and word.isalpha():
+                found = process.extractOne(word, self._english_words, scorer=fuzz.ratio, score_cutoff=SPELLING)
+                if found is not None:
+                    out.append("w" + synonyms.get(found[0], found[0]))
+        return out
 
-    def _without(self, term: str, c: int, example: list[str], idf: float) -> float:
-        index = self.index
-        tf = index.term_freqs[c].get(term, 0) - example.count(term)
-        if tf <= 0:
-            return 0.0
-        length = index.lengths[c] - len(example)
-        average = sum(index.lengths) / len(index.lengths)
-        return idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
+    def raw_scores(self, tokens: list[str]) -> list[float]:
+        return self.index.model.scores(tokens)
 
-    def known_share(self, tokens: list[str]) -> float:
-        """How many of the question's words (bigrams aside) the knowledge base has seen."""
-        words = [t for t in tokens if not t.startswith("#")]
-        return sum(t in self.index.idf for t in words) / len(words) if words else 0.0
-
-    def match(self, question: str) -> MatchResult:
+    def match(self, question: str, role: str | None = None, implied: str | None = None) -> MatchResult:
+        """`role`: what the person said they are (the other side's scenarios are left out); `implied`: the side
+        the wording suggests ("卖家不给退" is a buyer speaking), which only makes the other side less likely."""
         tokens = self.tokens(question)
-        return self.decide(self.raw_scores(tokens), self.known_share(tokens))
+        if not self.recognisable(tokens):
+            return MatchResult(None, 0.0, [], [], 1.0)
+        return self.decide(self.raw_scores(tokens), role, implied)
 
-    def decide(self, raw: list[float], known: float) -> MatchResult:
-        """Rank the scenarios, calibrate, and decide between an answer, a near tie and out of scope."""
-        classes = self.index.classes
-        oos = raw[classes.index(OUT_OF_SCOPE)]
-        order = sorted((c for c in range(len(raw)) if classes[c] != OUT_OF_SCOPE), key=lambda c: -raw[c])
-        ranking = []
-        for position, c in enumerate(order):
-            rival = raw[order[1]] if position == 0 else raw[order[0]]
-            ranking.append(Ranked(classes[c], raw[c], calibrate(raw[c], raw[c] - rival, raw[c] - oos, known)))
+    def recognisable(self, tokens: list[str]) -> bool:
+        """Enough words the knowledge base knows to go on: numbers alone are not, and neither is text where most
+        words are unknown and only one or two known ones ("drop table cases", "{{7*7}}")."""
+        words = [t for t in dict.fromkeys(tokens) if t.startswith("w") and not t[1:].replace(".", "").isdigit()]
+        known = [t for t in words if t in self.index.model.rows]
+        return bool(known) and (len(known) >= MIN_KNOWN_WORDS or len(known) >= len(words) / 2)
+
+    def decide(self, raw: list[float], role: str | None = None, implied: str | None = None) -> MatchResult:
+        """Rank the scenarios the role allows, calibrate, then answer, offer a choice, or reject."""
+        index = self.index
+        oos_class = index.classes.index(OUT_OF_SCOPE)
+        keep = [c for c in range(len(raw)) if allowed(role, index.roles[c])]
+        adjusted = [raw[c] - OUT_OF_SCOPE_BIAS if c == oos_class else raw[c] for c in keep]
+        if role is None:  # most people asking are buyers: a seller usually says so, or speaks of "the buyer"
+            implied = implied or "buyer"
+            adjusted = [a - IMPLIED_ROLE_PENALTY * (not allowed(implied, index.roles[c])) for a, c in zip(adjusted, keep)]
+        probs = dict(zip(keep, probabilities(adjusted)))
+        p_oos = probs.get(oos_class, 0.0)
+        order = sorted((c for c in keep if c != oos_class), key=lambda c: -probs[c])
+        ranking = [Ranked(index.classes[c], raw[c], probs[c]) for c in order]
+        if not ranking:
+            return MatchResult(None, 1.0, [], [], 1.0)
         best = ranking[0]
-        if best.score < THRESHOLD:
-            return MatchResult(None, best.score, [], ranking)
-        candidates = [best]
-        if len(ranking) > 1 and best.raw - ranking[1].raw < TIE_GAP:
-            candidates.append(ranking[1])
-        return MatchResult(best.id, best.score, candidates, ranking)
+        if not any(raw):  # not one word the knowledge base knows: nothing to go on
+            return MatchResult(None, 0.0, [], ranking, 1.0)
+        if p_oos > best.score and (p_oos >= REJECT or p_oos >= REJECT_LEAD * best.score):
+            return MatchResult(None, p_oos, [], ranking, p_oos)
+        runner_up = ranking[1].score if len(ranking) > 1 else 0.0
+        if best.score >= SURE and best.score >= LEAD * runner_up:
+            return MatchResult(best.id, best.score, [best], ranking, p_oos)
+        offered = [r for r in ranking[:MAX_OFFERED] if r.score >= OFFER_SHARE * best.score]
+        return MatchResult(best.id, best.score, offered, ranking, p_oos)

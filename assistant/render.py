@@ -30,6 +30,8 @@ _LABELS = {
         "clock_event": "（与事件发生时的钟点相同）",
         "compensation": "赔偿（退款之外）",
         "points": "（以积分支付）",
+        "form_unknown": "（以现金还是积分支付未核实）",
+        "at_least": "至少 ¥{amount:g}",
         "no_price": "按下列标准计算（告诉我实付金额就能算出具体数额）",
         "yes": "是",
         "no": "否",
@@ -37,7 +39,7 @@ _LABELS = {
         "assuming": "前提",
         "if_not": "如果{fact}为“{value}”：{title}",
         "still": "仍然可以",
-        "estimated": "⚠ 期限跨越尚未公布官方放假安排的年份，按周末估算，请以官方通知为准。",
+        "estimated": "⚠ 期限跨越尚未公布官方放假安排的年份，只按周末和日期固定的法定节日估算（调休和农历节日未计），请以官方通知为准。",
         "status": {"eligible": "✅ 可以", "not_yet": "⏳ 还不能", "window_passed": "⌛ 期限已过", "not_eligible": "✖ 不符合", "excluded": "⛔ 不适用"},
         "confidence": {"P": "法条/平台规则原文", "P*": "平台规则（第三方副本）", "S": "二手资料", "SEED": "仅见原始资料", "C": "说法有冲突"},
         "route": {"negotiation": "与对方协商", "platform": "平台", "12315": "12315/市场监管", "consumer_association": "消费者协会", "court": "法院", "police": "公安"},
@@ -61,6 +63,8 @@ _LABELS = {
         "clock_event": " (at the same time of day as the event)",
         "compensation": "Compensation (beyond the refund)",
         "points": " (paid as points)",
+        "form_unknown": " (whether in cash or points is not verified)",
+        "at_least": "at least ¥{amount:g}",
         "no_price": "by the bases below (tell me the price paid for the exact amount)",
         "yes": "yes",
         "no": "no",
@@ -68,7 +72,7 @@ _LABELS = {
         "assuming": "Assuming",
         "if_not": "If {fact} is \"{value}\": {title}",
         "still": "Still possible",
-        "estimated": "⚠ The period runs into a year whose official holiday schedule is not known yet; weekends only were counted — check the official notice.",
+        "estimated": "⚠ The period runs into a year whose official holiday schedule is not known yet; only weekends and the holidays on fixed dates were counted (not make-up working days or the lunar holidays) — check the official notice.",
         "status": {"eligible": "✅ Yes", "not_yet": "⏳ Not yet", "window_passed": "⌛ Window passed", "not_eligible": "✖ Not eligible", "excluded": "⛔ Excluded"},
         "confidence": {"P": "primary text", "P*": "platform rule (copy)", "S": "secondary source", "SEED": "seed pages only", "C": "sources conflict"},
         "route": {"negotiation": "negotiation", "platform": "platform", "12315": "12315 / market regulator", "consumer_association": "consumers' association", "court": "court", "police": "police"},
@@ -131,7 +135,8 @@ def verdict_json(kb: "KnowledgeBase", scenario, verdict: "Verdict | None", lang:
         "deadline_estimated": bool(chosen and chosen.estimated),
         "opens": verdict.opens.date.isoformat() if verdict.opens else None,
         "compensation": (
-            {"amount": best.amount, "currency": "CNY", "basis": best.id, "label": best.label.get(lang), "form": best.form}
+            {"amount": best.amount, "currency": "CNY", "basis": best.id, "label": best.label.get(lang), "form": best.form,
+             "at_least": best.at_least}
             if best
             else None
         ),
@@ -143,7 +148,7 @@ def verdict_json(kb: "KnowledgeBase", scenario, verdict: "Verdict | None", lang:
         "opens_detail": _deadline_json(verdict.opens, lang) if verdict.opens else None,
         "compensation_bases": [
             {"basis": b.id, "label": b.label.get(lang), "amount": b.amount, "currency": "CNY", "form": b.form,
-             "route": b.route, "confidence": b.confidence}
+             "route": b.route, "confidence": b.confidence, "at_least": b.at_least}
             for b in verdict.bases
         ],
         "still_possible": [item.get(lang) for item in outcome.still_possible],
@@ -185,11 +190,16 @@ def _when(result, lang: str) -> str:
     return f"{result.date.isoformat()}{clock}"
 
 
+def _money(basis, text: dict) -> str:
+    return text["at_least"].format(amount=basis.amount) if basis.at_least else f"¥{basis.amount:g}"
+
+
 def verdict_lines(kb: "KnowledgeBase", scenario, verdict: "Verdict", lang: str, today: dt.date, calendar=None) -> list[str]:
     """The verdict as plain lines, in the order a person needs them."""
     text = _LABELS[lang]
     outcome = verdict.outcome
-    lines = [f"{text['status'][verdict.status]} — {outcome.title.get(lang)}"]
+    status = outcome.label.get(lang) if outcome.label else text["status"][verdict.status]  # a seller's own wording
+    lines = [f"{status} — {outcome.title.get(lang)}"]
     chosen = verdict.deadline
     if chosen:
         lines.append(f"{text['deadline']}: {_when(chosen, lang)} ({_countdown(chosen.date, today, chosen.count, lang, calendar)}, {text[chosen.count]})")
@@ -202,12 +212,12 @@ def verdict_lines(kb: "KnowledgeBase", scenario, verdict: "Verdict", lang: str, 
     if verdict.bases:
         best = verdict.compensation
         if best is not None:
-            points = text["points"] if best.form == "points" else ""
-            lines.append(f"{text['compensation']}: ¥{best.amount:g}{points}")
+            form = {"points": text["points"], "unknown": text["form_unknown"]}.get(best.form, "")
+            lines.append(f"{text['compensation']}: {_money(best, text)}{form}")
         else:
             lines.append(f"{text['compensation']}: {text['no_price']}")
         for basis in verdict.bases:
-            amount = f"¥{basis.amount:g}" if basis.amount is not None else "¥?"
+            amount = _money(basis, text) if basis.amount is not None else "¥?"
             lines.append(f"  · {amount} — {basis.label.get(lang)} [{text['route'][basis.route]}; {text['confidence'][basis.confidence]}]")
     lines.append(f"{text['next']}: {outcome.next_action.get(lang)}")
     for assumption in verdict.assumed:

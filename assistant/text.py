@@ -36,6 +36,22 @@ def normalise(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def is_traditional(text: str) -> bool:
+    """Written in traditional characters: converting to simplified changes more characters than the other way."""
+    if not _HAN_RE.search(text):
+        return False
+    to_simplified = sum(a != b for a, b in zip(text, _t2s().convert(text)))
+    to_traditional = sum(a != b for a, b in zip(text, _s2t().convert(text)))
+    return to_simplified > to_traditional
+
+
 def has_han(text: str) -> bool:
     return _HAN_RE.search(text) is not None
 

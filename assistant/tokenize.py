@@ -16,6 +16,7 @@ from typing import Iterable
 
 from .text import HAN
 
+_HAN_RUN_RE = re.compile(f"[{HAN}0-9]+")
 _TOKEN_RE = re.compile(f"([{HAN}0-9]*[{HAN}][{HAN}0-9]*)|([a-z0-9]+(?:'[a-z]+)?)")
 _MAX_WORD = 8  # longest dictionary word worth looking up in a KB text
 DOMAIN_FREQ = 200_000  # high enough that a domain word (七天无理由, 小二介入) is never split
@@ -79,20 +80,19 @@ def build_vocabulary(
 
     candidates: set[str] = set()
     for text in texts:
-        for han_run in re.findall(f"[{HAN}0-9]+", normalise(text)):
-            n = len(han_run)
-            for i in range(n):
-                for j in range(i + 1, min(n, i + _MAX_WORD) + 1):
-                    candidates.add(han_run[i:j])
+        for run in _HAN_RUN_RE.findall(normalise(text)):
+            n = len(run)
+            candidates.update(run[i:j] for i in range(n) for j in range(i + 1, min(n, i + _MAX_WORD) + 1))
     words: dict[str, int] = {}
     total = 0
     with open(_jieba_dict_path(), "rb") as handle:
-        for raw in handle:
-            parts = raw.decode("utf-8").split(" ")
-            freq = int(parts[1])
-            total += freq
-            if parts[0] in candidates:
-                words[parts[0]] = freq
+        lines = handle.read().decode("utf-8").splitlines()
+    for line in lines:  # "word frequency tag"
+        word, freq, _ = line.split(" ", 2)
+        count = int(freq)
+        total += count
+        if word in candidates:
+            words[word] = count
 
     folded: dict[str, str] = {}
     phrases: dict[tuple[str, ...], str] = {}

@@ -134,11 +134,12 @@ _OPS = {
 }
 _WORDS = {
     "zh": {"and": "并且", "or": "或者", "not": "并非", "days_since": "{x}至今的天数", "working_days_since": "{x}至今的工作日数",
-           "hours_since": "{x}至今的小时数", "known": "已知{x}", "if": "如果", "otherwise": "其他情况", "then": "→",
+           "hours_since": "{x}至今的小时数", "known": "已知{x}", "unsure": "{x}不确定", "hours_between": "{x}到{y}的小时数", "if": "如果", "otherwise": "其他情况", "then": "→",
            "until": "且不晚于", "true": "是", "false": "否", "days": "天", "working_days": "个工作日", "years": "年", "hours": "小时",
            "after": "（自{x}起）", "within": "在期限内——"},
     "en": {"and": "and", "or": "or", "not": "not", "days_since": "days since {x}", "working_days_since": "working days since {x}",
-           "hours_since": "hours since {x}", "known": "{x} is known", "if": "If", "otherwise": "Otherwise", "then": "→",
+           "hours_since": "hours since {x}", "known": "{x} is known", "unsure": "{x} is not sure",
+           "hours_between": "hours from {x} to {y}", "if": "If", "otherwise": "Otherwise", "then": "→",
            "until": "and not later than", "true": "yes", "false": "no", "days": "days", "working_days": "working days",
            "years": "years", "hours": "hours", "after": " (from {x})", "within": "Within"},
 }
@@ -184,7 +185,7 @@ def condition_sentence(text: str, kb, scenario, lang: str) -> str:
                 parts += [ops[type(op)], value(right, fact)]
             return " ".join(parts)
         if isinstance(node, ast.Call):
-            return words[node.func.id].format(x=label(node.args[0].id))
+            return words[node.func.id].format(x=label(node.args[0].id), y=label(node.args[-1].id))
         if isinstance(node, ast.Name):
             definition = kb.fact(node.id, scenario)
             if definition is not None and definition.type == "boolean":
@@ -207,12 +208,39 @@ def _period(spec, kb, scenario, lang: str) -> str:
     return spec.label.get(lang)
 
 
+def _numbers(kb, scenario, lang: str) -> list[str]:
+    """Each parameter and compensation basis the rules use, with its effective date — or that it is unknown."""
+    from .conditions import parse
+
+    names: list[str] = []
+    specs = [s for rule in scenario.rules for s in rule.until]
+    for rule in scenario.rules:
+        names += sorted(parse(rule.when).names) if rule.when else []
+    for outcome in scenario.outcomes.values():
+        specs += list(outcome.deadlines) + ([outcome.opens] if outcome.opens else [])
+    names += [v for spec in specs for v in (spec.days, spec.working_days, spec.years, spec.hours) if isinstance(v, str)]
+    bases = [ref if isinstance(ref, str) else ref.basis for outcome in scenario.outcomes.values() for ref in outcome.compensation]
+    unknown = {"zh": "生效日期不明", "en": "effective date unknown"}[lang]
+    since = {"zh": "{x}起施行", "en": "in force since {x}"}[lang]
+    out = []
+    for name in dict.fromkeys(n for n in names if n in kb.parameters):
+        item = kb.parameters[name]
+        when = since.format(x=item.effective) if item.effective else unknown
+        out.append(f"- `{name}` = {item.value:g} {item.unit} — {when} [{item.source.confidence}]")
+    for name in dict.fromkeys(b for b in bases if b in kb.compensation):
+        item = kb.compensation[name]
+        when = since.format(x=item.effective) if item.effective else unknown
+        out.append(f"- `{name}`: {item.label.get(lang)} — {when} [{item.source.confidence}]")
+    return out
+
+
 def show(kb, scenario_id: str, lang: str) -> str:
     """The scenario as a reader sees it, rules as sentences (Markdown)."""
     scenario = kb.scenarios[scenario_id]
     words = _WORDS[lang]
-    heading = {"zh": ("现在怎么做", "证据", "维权路径", "需要的信息", "规则（按顺序，先满足的生效）", "依据", "示例问题"),
-               "en": ("What to do now", "Evidence", "Escalation", "Facts asked", "Rules (in order, the first that applies wins)", "Sources", "Example questions")}[lang]
+    heading = {"zh": ("现在怎么做", "证据", "维权路径", "需要的信息", "规则（按顺序，先满足的生效）", "依据", "示例问题", "用到的数字"),
+               "en": ("What to do now", "Evidence", "Escalation", "Facts asked", "Rules (in order, the first that applies wins)", "Sources",
+                      "Example questions", "Numbers used")}[lang]
     out = [f"# {scenario.title.get(lang)}  ({scenario_id}, {scenario.role})", "", scenario.summary.get(lang), ""]
     out += [f"## {heading[0]}"] + [f"{n}. {s.get(lang)}" for n, s in enumerate(scenario.steps, 1)] + [""]
     out += [f"## {heading[1]}"] + [f"- {e.get(lang)}" for e in scenario.evidence] + [""]
@@ -235,6 +263,7 @@ def show(kb, scenario_id: str, lang: str) -> str:
         else:
             condition = f"{words['within']} {periods}" if rule.until else words["otherwise"]
         out.append(f"{n}. {condition} {words['then']} **{outcome.status}**: {outcome.title.get(lang)}")
+    out += ["", f"## {heading[7]}"] + _numbers(kb, scenario, lang)
     out += ["", f"## {heading[5]}"] + [f"- {s.title.get(lang)} [{s.confidence}]" for s in scenario.sources]
     out += ["", f"## {heading[6]}"] + [f"- {e}" for e in scenario.examples.get(lang)[:5]]
     return "\n".join(out) + "\n"

@@ -3,12 +3,15 @@
     platform == 'tmall' and days_since(received_date) <= seven_day_days
     item_excluded or resale_affected
     order_status in ['paid', 'shipped'] and not is_food
+    hours_between(paid_date, shipped_date) > taobao_ship_hours
+    unsure(shipped_date)
 
 The text is parsed with Python's `ast` (parsing only, never compiled or run) and every node is checked
 against a short whitelist, so a condition can compare, combine and call the few date helpers below — and
 nothing else. Evaluation uses three-valued logic: a fact that is not known yet makes a comparison UNKNOWN,
 `and`/`or` still decide when the known side suffices, and the unknown facts are reported so the
-conversation knows what to ask next.
+conversation knows what to ask next. `unsure(x)` is true once the person answered "not sure" to x (so a
+rule can still answer), false when x is known, and unknown — x gets asked — until then.
 """
 from __future__ import annotations
 
@@ -17,7 +20,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-FUNCTIONS = ("days_since", "working_days_since", "hours_since", "known")
+# function → how many fact names it takes
+FUNCTIONS = {"days_since": 1, "working_days_since": 1, "hours_since": 1, "known": 1, "unsure": 1, "hours_between": 2}
 _COMPARE = {
     ast.Eq: lambda a, b: a == b,
     ast.NotEq: lambda a, b: a != b,
@@ -95,9 +99,10 @@ def _check(node: ast.AST, names: set[str], depth: int = 0) -> None:
     elif isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             raise ConditionError(f"unknown function (allowed: {', '.join(FUNCTIONS)})")
-        if len(node.args) != 1 or node.keywords or not isinstance(node.args[0], ast.Name):
-            raise ConditionError(f"{node.func.id}() takes one fact name")
-        names.add(node.args[0].id)
+        arity = FUNCTIONS[node.func.id]
+        if len(node.args) != arity or node.keywords or not all(isinstance(a, ast.Name) for a in node.args):
+            raise ConditionError(f"{node.func.id}() takes {'one fact name' if arity == 1 else f'{arity} fact names'}")
+        names.update(a.id for a in node.args)
     elif isinstance(node, ast.Name):
         if node.id not in _CONSTANTS:
             names.add(node.id)
@@ -124,6 +129,7 @@ class Environment:
     parameters: Mapping[str, Any]
     today: dt.date
     working_days_between: Callable[[dt.date, dt.date], int]
+    unsure: frozenset[str] = frozenset()  # facts the person answered "not sure" to
 
 
 def _eval(node: ast.AST, env: Environment) -> Any:
@@ -159,6 +165,13 @@ def _eval(node: ast.AST, env: Environment) -> Any:
         name = node.args[0].id
         if node.func.id == "known":
             return name in env.facts
+        if node.func.id == "unsure":
+            return True if name in env.unsure else False if name in env.facts else Unknown(frozenset([name]))
+        if node.func.id == "hours_between":  # from the first date to the second, in whole days
+            missing = [a.id for a in node.args if a.id not in env.facts]
+            if missing:
+                return Unknown(frozenset(missing))
+            return (env.facts[node.args[1].id] - env.facts[name]).days * 24
         value = env.facts.get(name)
         if name not in env.facts:
             return Unknown(frozenset([name]))

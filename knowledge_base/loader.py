@@ -272,6 +272,8 @@ def check_references(scenario: Scenario, rel: str, lines: dict[tuple, int], fact
                 problems.append(Problem(rel, at(*path), f"{unit}: fact {value!r} is not in questions"))
         check_condition(spec.when, path)
 
+    for index, question in enumerate(scenario.questions):
+        check_condition(question.ask_when, ("questions", index, "ask_when"))
     for index, rule in enumerate(scenario.rules):
         check_condition(rule.when, ("rules", index, "when"))
         for k, spec in enumerate(rule.until):
@@ -293,7 +295,7 @@ def check_references(scenario: Scenario, rel: str, lines: dict[tuple, int], fact
             elif "price" not in asked and bases.get(basis) and bases[basis].multiplier is not None:
                 problems.append(Problem(rel, at("outcomes", name, "compensation", k), "compensation needs the fact 'price' in questions"))
     for index, test in enumerate(scenario.tests):
-        for name in test.facts:
+        for name in [*test.facts, *test.unsure]:
             if name not in known_facts:
                 problems.append(Problem(rel, at("tests", index, "facts", name), f"test {test.name!r}: unknown fact {name!r}{_did_you_mean(name, known_facts)}"))
     return problems

@@ -32,7 +32,7 @@ def user_home() -> Path:
     """Where user data goes: $WEIQUAN_HOME, else the platformdirs user-data folder. Never created here."""
     env = os.environ.get("WEIQUAN_HOME")
     if env:
-        return Path(env)
+        return Path(os.path.expanduser(env))  # a quoted '~/x' means the home folder, not a folder named ~
     import platformdirs
 
     return Path(platformdirs.user_data_dir("weiquan", appauthor=False))
@@ -42,7 +42,7 @@ def cache_dir() -> Path:
     """Where derived, rebuildable files go (the prebuilt matching index)."""
     env = os.environ.get("WEIQUAN_HOME")
     if env:
-        return Path(env) / "cache"
+        return Path(os.path.expanduser(env)) / "cache"
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("weiquan", appauthor=False))

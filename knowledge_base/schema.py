@@ -136,11 +136,14 @@ Route = Literal["negotiation", "platform", "12315", "consumer_association", "cou
 
 class Question(Strict):
     """A fact the scenario may need. With `assume`, an unknown or "not sure" answer does not hold the verdict
-    back: it is given on the condition that the fact has this value (things the person must prove)."""
+    back: it is given on the condition that the fact has this value (things the person must prove).
+    `ask_when` asks the question instead of assuming where the answer usually goes the other way (the
+    purpose of a purchase on a wholesale platform)."""
 
     fact: str
     assume: Optional[Any] = None
     condition: Optional[Text] = Field(None, description="how the verdict states the assumption")
+    ask_when: Optional[str] = Field(None, description="with assume: ask rather than assume while this condition holds")
 
 
 class Deadline(Strict):
@@ -176,6 +179,7 @@ class CompensationRef(Strict):
 class Outcome(Strict):
     status: Status
     route: Route
+    label: Optional[Text] = Field(None, description="the verdict's first words instead of the status's (e.g. what a seller may do)")
     title: Text = Field(description="the verdict in one line")
     next_action: Text
     deadlines: list[Deadline] = Field(default_factory=list)
@@ -195,6 +199,7 @@ class Rule(Strict):
 
 class Expect(Strict):
     status: Optional[Status] = Field(None, description="null: no verdict yet")
+    outcome: Optional[str] = Field(None, description="the outcome the rules reach")
     deadline: Optional[dt.date] = None
     opens: Optional[dt.date] = None
     amount: Optional[float] = None
@@ -206,6 +211,7 @@ class ScenarioTest(Strict):
     name: str
     today: dt.date
     facts: dict[str, Any] = Field(default_factory=dict)
+    unsure: list[str] = Field(default_factory=list, description='facts answered "not sure"')
     expect: Expect
 
 
@@ -240,7 +246,7 @@ class Parameter(Strict):
 
     value: float
     unit: str
-    effective: dt.date
+    effective: Optional[dt.date] = Field(description="the date it took effect; null when no source gives it")
     source: Source
 
 
@@ -252,9 +258,9 @@ class CompensationBasis(Strict):
     minimum: Optional[float] = None
     cap: Optional[float] = None
     amount_fact: Optional[str] = Field(None, description="a fact holding the amount (e.g. what the seller promised)")
-    form: Literal["cash", "points"] = "cash"
+    form: Literal["cash", "points", "unknown"] = Field("cash", description="how it is paid; unknown when no source says")
     route: Route
-    effective: dt.date
+    effective: Optional[dt.date] = Field(description="the date it took effect; null when no source gives it")
     source: Source
 
     @model_validator(mode="after")

@@ -1,106 +1,123 @@
-"""Fit the matcher's score calibration on a labelled set and print the constants for assistant/match.py.
+"""Fit the matcher's calibration and decision thresholds on labelled real questions; print the constants for
+assistant/match.py.
 
-    python scripts/calibrate.py [data/eval/dev.jsonl] [--kb data]
+    python scripts/calibrate.py QUESTIONS.jsonl --part 1/2 [--kb data]
 
-A logistic regression predicts "the best scenario is the right answer" from four features (the best raw
-score, its gap to the runner-up, its lead over out-of-scope, the share of the question's words the
-knowledge base knows). Two-fold cross-validation shows how the
-fitted threshold does on questions it was not fitted on.
+Fit on one part of a set of questions real people wrote, then report on another part with `weiquan kb eval
+QUESTIONS.jsonl --part 2/2`: constants fitted on the same questions they are reported on would flatter them.
+
+1. The softmax temperature maximises the likelihood of the right class (out of scope for unlabelled questions).
+2. The thresholds (answer alone / offer a choice / reject) and a bias against out of scope are searched on a
+   grid for the most questions handled well (see `utility`), confidently wrong answers (score ≥ 0.8) counting
+   against.
 """
 from __future__ import annotations
 
 import argparse
-import json
+import itertools
 import math
-import random
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from assistant import match  # noqa: E402
 from assistant.engine import load_engine  # noqa: E402
-from assistant.match import OUT_OF_SCOPE  # noqa: E402
+from assistant.extract import implied_role, stated_role  # noqa: E402
+from knowledge_base.evaluate import parse_part, read_labelled, select_part  # noqa: E402
+
+CONFIDENT = 0.8
+NOTHING = match.MatchResult(None, 0.0, [], [], 1.0)
+CONFIDENTLY_WRONG_COST = 1.0
 
 
-def featurise(matcher, question: str):
-    tokens = matcher.tokens(question)
-    raw = matcher.raw_scores(tokens)
-    classes = matcher.index.classes
-    oos = raw[classes.index(OUT_OF_SCOPE)]
-    scored = sorted(((raw[c], classes[c]) for c in range(len(raw)) if classes[c] != OUT_OF_SCOPE), reverse=True)
-    (best, best_id), (second, _) = scored[0], scored[1]
-    return [best, best - second, best - oos, matcher.known_share(tokens)], best_id
+def log_likelihood(rows, temperature: float) -> float:
+    total = 0.0
+    for raw, truth in rows:
+        top = max(raw)
+        log_norm = math.log(sum(math.exp(temperature * (r - top)) for r in raw))
+        total += temperature * (raw[truth] - top) - log_norm
+    return total
 
 
-def fit(xs, ys, steps=20000, rate=1.0, l2=1e-3):
-    w = [0.0] * (len(xs[0]) + 1)
-    n = len(xs)
-    for _ in range(steps):
-        grad = [0.0] * len(w)
-        for x, y in zip(xs, ys):
-            z = w[-1] + sum(wi * xi for wi, xi in zip(w, x))
-            err = 1 / (1 + math.exp(-z)) - y
-            for i, xi in enumerate(x):
-                grad[i] += err * xi
-            grad[-1] += err
-        w = [wi - rate * (g / n + l2 * wi * (i < len(w) - 1)) for i, (wi, g) in enumerate(zip(w, grad))]
-    return w
+def fit_temperature(rows) -> float:
+    best = max((t / 4 for t in range(4, 400)), key=lambda t: log_likelihood(rows, t))
+    return best
 
 
-def predict(w, x):
-    return 1 / (1 + math.exp(-(w[-1] + sum(wi * xi for wi, xi in zip(w, x)))))
+def utility(results, items) -> tuple[float, dict]:
+    """How well the people asking these questions are served, per question: the right scenario alone 1, among
+    two or three offered 0.8 (one more click, against a wrong answer); out of scope rejected 1, or offered a choice (with "none of these") 0.3; anything
+    else 0; a wrong answer given with a score of 0.8 or more costs CONFIDENTLY_WRONG_COST: it misleads most."""
+    alone = offered = rejected = choice = wrong_confident = in_scope = out_scope = 0
+    for result, item in zip(results, items):
+        right = result.scenario == item.expected
+        ids = [c.id for c in result.candidates]
+        if item.expected:
+            in_scope += 1
+            alone += right and len(ids) == 1
+            offered += item.expected in ids and len(ids) > 1
+        else:
+            out_scope += 1
+            rejected += result.scenario is None
+            choice += len(ids) > 1
+        wrong_confident += (not right) and result.score >= CONFIDENT
+    share = wrong_confident / len(items)
+    score = (alone + 0.8 * offered + rejected + 0.3 * choice - CONFIDENTLY_WRONG_COST * wrong_confident) / len(items)
+    return score, {"alone": alone / in_scope, "offered": offered / in_scope,
+                   "rejected": rejected / max(out_scope, 1), "confidently_wrong": share}
 
 
-def evaluate(w, rows, threshold):
-    ins = [r for r in rows if r["expected"]]
-    oos = [r for r in rows if not r["expected"]]
-    acc = sum(predict(w, r["x"]) >= threshold and r["best"] == r["expected"] for r in ins) / len(ins)
-    rej = sum(predict(w, r["x"]) < threshold for r in oos) / len(oos)
-    return acc, rej
+def search(matcher, raws, roles, items):
+    """The grid point serving the questions best (`utility`): (score, constants, details)."""
+    grid = itertools.product((0.3, 0.4, 0.5, 0.6, 0.7), (1.2, 1.5, 2.0, 3.0), (0.15, 0.25, 0.35, 0.45),
+                             (0.15, 0.25, 0.4, 0.6), (-0.2, -0.1, 0.0, 0.1, 0.2, 0.3))
+    best = None
+    for sure, lead, reject, share, bias in grid:
+        match.SURE, match.LEAD, match.REJECT, match.OFFER_SHARE, match.OUT_OF_SCOPE_BIAS = sure, lead, reject, share, bias
+        results = [matcher.decide(raw, *role) if raw is not None else NOTHING for raw, role in zip(raws, roles)]
+        score, detail = utility(results, items)
+        if best is None or score > best[0]:
+            best = (score, (sure, lead, reject, share, bias), detail)
+    return best
 
 
-def _objective(accuracy: float, rejection: float) -> float:
-    # A wrong "out of scope" costs a person more than a near miss answered, so accuracy counts double;
-    # rejection still matters (the product must not answer coupon questions with refund advice).
-    return 2 * accuracy + rejection
-
-
-def choose_threshold(w, rows):
-    # ties go to the lower threshold
-    return max((t / 100 for t in range(10, 91)), key=lambda t: (_objective(*evaluate(w, rows, t)), -t))
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("file", nargs="?", default="data/eval/dev.jsonl")
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file")
+    parser.add_argument("--part", default=None, help="K/N: fit on this part only")
     parser.add_argument("--kb", default=None)
     args = parser.parse_args()
     engine = load_engine(args.kb)
-    rows = []
-    for line in Path(args.file).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            item = json.loads(line)
-            x, best = featurise(engine.matcher, item["q"])
-            rows.append({"x": x, "best": best, "expected": item["expected"]})
-    label = [1.0 if r["expected"] and r["best"] == r["expected"] else 0.0 for r in rows]
+    matcher = engine.matcher
+    items = read_labelled(args.file, engine.kb)
+    if args.part:
+        items = select_part(items, *parse_part(args.part))
+    classes = matcher.index.classes
+    tokens = [matcher.tokens(item.q) for item in items]
+    raws = [matcher.raw_scores(t) if matcher.recognisable(t) else None for t in tokens]  # None: rejected unread
+    roles = [(stated_role(item.q), implied_role(item.q)) for item in items]
+    rows = [(raw, classes.index(item.expected or match.OUT_OF_SCOPE)) for raw, item in zip(raws, items) if raw is not None]
+    match.TEMPERATURE = fit_temperature(rows)
+    print(f"fitted on {len(items)} questions; temperature {match.TEMPERATURE:.2f}", file=sys.stderr)
 
-    random.Random(7).shuffle(indices := list(range(len(rows))))
-    folds = [indices[::2], indices[1::2]]
-    for k, test in enumerate(folds):
-        train = folds[1 - k]
-        w = fit([rows[i]["x"] for i in train], [label[i] for i in train])
-        t = choose_threshold(w, [rows[i] for i in train])
-        acc, rej = evaluate(w, [rows[i] for i in test], t)
-        print(f"fold {k}: threshold {t:.2f}  held-out in-scope accuracy {acc:.3f}  out-of-scope rejection {rej:.3f}")
-
-    w = fit([r["x"] for r in rows], label)
-    t = choose_threshold(w, rows)
-    acc, rej = evaluate(w, rows, t)
-    print(f"all: in-scope accuracy {acc:.3f}  out-of-scope rejection {rej:.3f}")
-    print("CAL_WEIGHTS = (" + ", ".join(f"{x:.3f}" for x in w[:-1]) + ")")
-    print(f"CAL_BIAS = {w[-1]:.3f}")
-    print(f"THRESHOLD = {t:.2f}")
+    while True:
+        best = search(matcher, raws, roles, items)
+        if best[2]["confidently_wrong"] <= 0.05 or match.TEMPERATURE < 1:
+            break
+        # more than 5 % of the answers are wrong with a score of 0.8 or more: the scores claim too much
+        match.TEMPERATURE *= 0.9
+        print(f"too many confidently wrong answers: temperature lowered to {match.TEMPERATURE:.2f}", file=sys.stderr)
+    score, (sure, lead, reject, share, bias), detail = best
+    print(f"on the fitting questions: {', '.join(f'{k} {v:.3f}' for k, v in detail.items())}", file=sys.stderr)
+    print(f"TEMPERATURE = {match.TEMPERATURE:.2f}")
+    print(f"SURE = {sure}")
+    print(f"LEAD = {lead}")
+    print(f"REJECT = {reject}")
+    print(f"OFFER_SHARE = {share}")
+    print(f"OUT_OF_SCOPE_BIAS = {bias}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

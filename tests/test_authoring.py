@@ -97,7 +97,9 @@ def test_duplicate_examples_across_scenarios(kb):
     assert any(p.startswith(f"scenarios/want_return.yaml:{line_of(path, '快递丢了怎么办')}: error: example '快递丢了怎么办' is duplicated (also in scenarios/parcel_lost.yaml:{first})") for p in problems), problems
 
 
-def test_example_that_matches_another_scenario(kb):
+def test_example_that_matches_another_scenario(kb, monkeypatch):
+    # the fixture base is tiny, so a held-out model is never as sure as on the shipped one: a lower bar here
+    monkeypatch.setattr("knowledge_base.lint.CONFUSION_MARGIN", 0.8)
     path = kb / "scenarios" / "want_return.yaml"
     edit(path, "  en: [can I return it", "  en: [my parcel was lost and never arrived, can I return it")
     problems = found(kb)
@@ -112,10 +114,12 @@ def test_failing_scenario_test(kb):
 
 def test_scenarios_below_the_minimum_fail(kb):
     path = kb / "scenarios" / "parcel_lost.yaml"
+    edit(kb / "scenarios" / "want_return.yaml", "  zh: [不喜欢了能退吗,", "  zh: [" + ", ".join(f"第{n}种问法" for n in range(40)) + ", 不喜欢了能退吗,")
+    want = kb / "scenarios" / "want_return.yaml"
     problems = found(kb)
+    assert f"scenarios/want_return.yaml:{line_of(want, '  zh: [第0种问法')}: warning: only 43 zh examples (at least 100 make matching reliable)" in problems
     assert f"scenarios/parcel_lost.yaml:{line_of(path, '  zh: [快递丢了怎么办')}: error: only 3 zh examples (at least 30 make matching reliable)" in problems
     assert "scenarios/parcel_lost.yaml:1: error: only 0 tests (at least 6: both sides of every period, floors and caps)" in problems
-    want = kb / "scenarios" / "want_return.yaml"
     assert f"scenarios/want_return.yaml:{line_of(want, 'tests:')}: error: only 1 tests (at least 6: both sides of every period, floors and caps)" in problems
 
 
@@ -175,7 +179,7 @@ def test_show_renders_rules_as_sentences():
     result = run_cli("kb", "show", "seven_day_return", "--lang", "en")
     text = result.stdout.decode()
     assert result.returncode == 0
-    assert "1. If Excluded from seven-day returns = yes → **excluded**" in text
+    assert "2. If Excluded from seven-day returns = yes → **excluded**" in text
     assert "Within Statutory seven days" in text and "7 days (from Date signed for)" in text
     assert run_cli("kb", "show", "no_such").returncode == 2
 
@@ -192,12 +196,14 @@ def test_eval_matches_what_ask_gives(engine):
     import datetime as dt
 
     from assistant.dialogue import Conversation
+    from assistant.extract import implied_role, stated_role
     from knowledge_base.evaluate import read_labelled
 
     for item in read_labelled(ROOT / "data" / "eval" / "dev.jsonl", engine.kb):
         conversation = Conversation(engine, today=dt.date(2026, 11, 21))
         conversation.send(item.q)
-        assert conversation.match.scenario == engine.matcher.match(item.q).scenario, item.q
+        evaluated = engine.matcher.match(item.q, stated_role(item.q), implied_role(item.q))  # what kb eval scores
+        assert conversation.match == evaluated, item.q
 
 
 def test_eval_reports_the_change_since_the_last_run(tmp_path):

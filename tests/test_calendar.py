@@ -1,8 +1,10 @@
 import datetime as dt
 
 from assistant.calendar import WorkCalendar
+from conftest import SHIPPED_KB
 
 D = dt.date
+HOLIDAYS = SHIPPED_KB / "holidays"
 
 
 def test_statutory_period_starts_the_next_day_and_skips_rest_days_at_the_end():
@@ -24,10 +26,23 @@ def test_working_days_follow_the_official_schedule():
 
 
 def test_a_year_without_a_schedule_is_counted_by_weekends_and_marked():
-    cal = WorkCalendar()
-    assert cal.add_working_days(D(2026, 12, 30), 3) == D(2027, 1, 4)  # 1 January counted as a working day
+    cal = WorkCalendar()  # no holiday tables at all: weekends only
+    assert cal.add_working_days(D(2026, 12, 30), 3) == D(2027, 1, 4)
     assert cal.estimated(D(2026, 12, 30), D(2027, 1, 4))
     assert not cal.estimated(D(2026, 1, 1), D(2026, 12, 31))
+
+
+def test_a_year_without_a_schedule_still_rests_on_the_fixed_date_holidays():
+    # New Year's Day, 1-2 May and 1-3 October are set by the base holiday regulation whatever the yearly
+    # notice says; the result stays estimated because make-up working days and the lunar holidays are unknown
+    cal = WorkCalendar(HOLIDAYS)
+    for day in (D(2027, 1, 1), D(2027, 5, 1), D(2027, 5, 2), D(2027, 10, 1), D(2027, 10, 2), D(2027, 10, 3), D(2028, 5, 2)):
+        assert not cal.is_workday(day), day
+    assert cal.is_workday(D(2027, 5, 3)) and cal.is_workday(D(2027, 10, 4)) and cal.is_workday(D(2027, 1, 4))
+    assert cal.add_working_days(D(2026, 12, 30), 3) == D(2027, 1, 5)  # 31 Dec, (1 Jan off), 4 Jan, 5 Jan
+    assert cal.estimated(D(2026, 12, 30), D(2027, 1, 5))
+    assert cal.statutory_end(D(2027, 9, 24), 7) == D(2027, 10, 4)  # day 7 on 1 October moves past the 3 days off
+    assert cal.statutory_end(D(2027, 4, 24), 7) == D(2027, 5, 3)  # day 7 on 1 May (a Saturday) → Monday 3 May
 
 
 def test_a_shipped_holiday_table_is_used_when_present(tmp_path):

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from assistant.cases import SCHEMA_VERSION, CaseStore, StoreError, event_kind
+from assistant.cases import SCHEMA_VERSION, CaseStore, Event, StoreError
 from conftest import ROOT, run_cli
 
 TODAY = dt.date(2026, 11, 21)
@@ -88,17 +88,19 @@ def test_due_across_a_holiday_and_a_make_up_working_day(home):
     assert {r["id"]: r["status"] for r in listed} == {counterfeit: "open", seven: "closed"}
 
 
-@pytest.mark.parametrize("lang, blank, heading", [("zh", "【待填写：你的姓名】", "12315 / 消费者协会投诉"), ("en", "[TO FILL: your name]", "Complaint to 12315")])
-def test_export_with_every_draft_in_both_languages(home, lang, blank, heading):
+@pytest.mark.parametrize("lang, blank", [("zh", "【待填写：你的姓名】"), ("en", "[TO FILL: your name]")])
+def test_export_of_a_tmall_fake_in_both_languages(home, lang, blank):
     case_id = new_case(home, "--scenario", "fake_goods", "--fact", "platform=tmall", "--fact", "price=299",
                        "--fact", "received_date=2026-11-10", "--title", "假耳机", "--today", "2026-11-21")
-    case_cli(home, "update", case_id, "--have", "0", "--today", "2026-11-21")
+    case_cli(home, "update", case_id, "--have", "1", "--today", "2026-11-21")
     text = case_cli(home, "export", case_id, "--lang", lang, "--today", "2026-11-21")
-    drafts = {"zh": ["给卖家的消息", "平台介入说明", "对判定的申诉", heading], "en": ["Message to the seller", "Statement for platform intervention", "Appeal against the ruling", heading]}[lang]
-    for title in drafts:
+    titles = {"zh": ["给卖家的消息", "平台介入申请说明", "12315 投诉", "民事起诉状"],
+              "en": ["Message to the seller", "Statement asking the platform to intervene", "Complaint to 12315", "Statement of claim"]}[lang]
+    for title in titles:
         assert f"### {title}" in text
-    assert blank in text and "¥1196" in text and "- [x] " in text and "- [ ] " in text
-    assert ("天猫" if lang == "zh" else "Tmall") in text
+    assert ("对处理结果的申诉" if lang == "zh" else "Appeal against the ruling: there is no ruling") in text.split("### ")[-1]
+    assert blank in text and "1. [x] " in text and "2. [ ] " in text
+    assert "1196" in text.split("### ")[2] if lang == "zh" else "1196" in text  # Tmall's guarantee, claimed from the platform
     assert "$" not in text  # every placeholder filled or marked
 
 
@@ -165,11 +167,11 @@ def test_a_newer_schema_is_refused_not_downgraded(tmp_path):
 WRITER = r"""
 import sys, datetime as dt
 sys.path.insert(0, sys.argv[1])
-from assistant.cases import CaseStore
+from assistant.cases import CaseStore, Event
 store = CaseStore(sys.argv[2])
 case_id = sys.argv[3]
 for n in range(int(sys.argv[4])):
-    store.update(case_id, event=(dt.date(2026, 11, 20), f"{sys.argv[5]} note {n}"))
+    store.update(case_id, event=Event(dt.date(2026, 11, 20), "note", f"{sys.argv[5]} note {n}"))
     print(n, flush=True)
 """
 
@@ -201,12 +203,84 @@ def test_kill_9_mid_write_keeps_what_was_committed(tmp_path):
     conn.close()
     notes = {e.note for e in store.get(case_id).events if e.kind == "note"}
     assert {f"k note {n}" for n in range(committed + 1)} <= notes  # everything reported committed is there
-    store.update(case_id, event=(TODAY, "after the crash"))  # and the store is still usable
+    store.update(case_id, event=Event(TODAY, "note", "after the crash"))  # and the store is still usable
     assert "after the crash" in {e.note for e in store.get(case_id).events}
 
 
-def test_event_kinds():
-    assert event_kind("卖家拒绝了退款") == ("seller_refused", {"seller_response": "refused"})
-    assert event_kind("applied for a refund")[0] == "refund_requested"
-    assert event_kind("ruling received")[0] == "ruling"
-    assert event_kind("打电话问了快递")[0] == "note"
+def test_event_kinds_in_both_languages(engine):
+    from assistant.casefile import classify_event
+
+    kb = engine.kb
+    assert classify_event(kb, "卖家拒绝了退款") == ("seller_refused", {"seller_response": "refused"})
+    assert classify_event(kb, "賣家拒絕了") [0] == "seller_refused"  # traditional characters
+    assert classify_event(kb, "applied for a refund")[0] == "refund_requested"
+    assert classify_event(kb, "ruling received")[0] == "ruling"
+    assert classify_event(kb, "小二判我输了")[0] == "ruling_against"
+    assert classify_event(kb, "the platform ruled against me")[0] == "ruling_against"
+    assert classify_event(kb, "申诉被驳回了")[0] == "appeal_rejected"
+    assert classify_event(kb, "my appeal was rejected")[0] == "appeal_rejected"
+    assert classify_event(kb, "打电话问了快递")[0] == "note"
+
+
+def test_every_command_says_what_it_did_and_quiet_silences_it(home):
+    opened = run_cli("case", "new", "--scenario", "fake_goods", "--fact", "platform=taobao", "--today", "2026-11-21", env=home)
+    case_id = opened.stdout.decode().strip()
+    assert "opened case " + case_id in opened.stderr.decode() and "\n" not in case_id
+    said = case_cli(home, "update", case_id, "--fact", "price=299", "--today", "2026-11-21")
+    assert said.startswith(f"case {case_id}: set price")
+    assert case_cli(home, "update", case_id, "--fact", "price=299", "--today", "2026-11-21").endswith("nothing changed (it already said so)\n")
+    quiet = run_cli("case", "update", case_id, "--fact", "price=300", "--quiet", env=home)
+    assert quiet.returncode == 0 and quiet.stdout == b"" and quiet.stderr == b""
+    assert case_cli(home, "close", case_id) == f"closed case {case_id}\n"
+    assert "closed already; nothing changed" in case_cli(home, "close", case_id)
+    events = json.loads(case_cli(home, "show", case_id, "--json"))["timeline"]
+    assert [e["kind"] for e in events].count("closed") == 1
+    refused = run_cli("case", "update", case_id, "--fact", "price=1", env=home)
+    assert refused.returncode == 2 and "is closed" in refused.stderr.decode()
+
+
+def test_evidence_by_number_from_one_or_by_name_validated(home):
+    case_id = new_case(home, "--scenario", "fake_goods", "--today", "2026-11-21")
+    assert "ticked evidence 1, 3" in case_cli(home, "update", case_id, "--have", "1", "--have", "鉴定")
+    shown = json.loads(case_cli(home, "show", case_id, "--json"))["evidence"]
+    assert [(e["number"], e["have"]) for e in shown][:3] == [(1, True), (2, False), (3, True)]
+    assert "1. [x] " in case_cli(home, "show", case_id) and "2. [ ] " in case_cli(home, "show", case_id)
+    for bad, message in (("0", "no evidence item 0"), ("99", "no evidence item 99"), ("记录", "2 evidence items mention"),
+                         ("火星", "no evidence item mentions")):
+        result = run_cli("case", "update", case_id, "--have", bad, env=home)
+        assert result.returncode == 2 and message in result.stderr.decode(), result.stderr.decode()
+    assert "unticked evidence 1" in case_cli(home, "update", case_id, "--lack", "1")
+
+
+def test_stage_by_hand_and_by_events_keeps_facts_timeline_and_deadlines(home):
+    case_id = new_case(home, "--scenario", "seven_day_return", "--fact", "platform=jd", "--fact", "received_date=2026-11-18",
+                       "--today", "2026-11-21")
+    said = case_cli(home, "update", case_id, "--event", "seller refused the return", "--date", "2026-11-20", "--today", "2026-11-21")
+    assert "moved it to the stage platform_intervention" in said
+    shown = json.loads(case_cli(home, "show", case_id, "--json", "--today", "2026-11-21"))
+    assert shown["stage"] == "platform_intervention" and shown["facts"]["received_date"]["value"] == "2026-11-18"
+    assert any(d["stage"] == "seven_day_return" and d["date"] == "2026-11-25" for d in shown["deadlines"])  # still visible
+    assert "moved it to the stage ruling_appeal" in case_cli(home, "stage", case_id, "ruling_appeal")
+    assert "already" in case_cli(home, "stage", case_id, "ruling_appeal")
+    back = json.loads(case_cli(home, "show", case_id, "--json", "--today", "2026-11-21"))
+    assert back["stages"] == ["seven_day_return", "platform_intervention", "ruling_appeal"]
+    assert [e["kind"] for e in back["timeline"]] == ["seller_refused", "opened"]
+
+
+def test_due_as_icalendar_with_reminders(home, tmp_path):
+    from icalendar import Calendar
+
+    open_case = new_case(home, "--scenario", "seven_day_return", "--fact", "platform=jd", "--fact", "received_date=2026-11-18",
+                         "--title", "退外套", "--today", "2026-11-21")
+    closed = new_case(home, "--scenario", "seven_day_return", "--fact", "received_date=2026-11-19", "--today", "2026-11-21")
+    case_cli(home, "close", closed)
+    ics = tmp_path / "due.ics"
+    assert "wrote 1 deadline(s)" in case_cli(home, "due", "--ics", str(ics), "--today", "2026-11-21")
+    calendar = Calendar.from_ical(ics.read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 1 and events[0].decoded("dtstart") == dt.date(2026, 11, 25)
+    assert "退外套" in str(events[0]["summary"]) and open_case in str(events[0]["description"])
+    assert len(list(events[0].walk("VALARM"))) == 3
+    again = run_cli("case", "export", open_case, "--ics", str(ics), env=home)
+    assert again.returncode == 2 and "--force" in again.stderr.decode()
+    assert run_cli("case", "export", open_case, "--ics", "-", "--today", "2026-11-21", env=home).stdout.startswith(b"BEGIN:VCALENDAR")

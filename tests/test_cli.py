@@ -178,7 +178,7 @@ def test_nothing_is_written_outside_weiquan_home(tmp_path):
     home = tmp_path / "home"
     result = run_cli("ask", "--json", "不喜欢了能退吗", env={"WEIQUAN_HOME": str(home), "TMPDIR": str(tmp_path / "tmp")})
     assert result.returncode == 0
-    assert list(home.glob("cache/engine-*.pickle"))
+    assert list(home.glob("cache/engine-*.bin"))
     assert not (tmp_path / "tmp").exists()
 
 
@@ -206,7 +206,7 @@ def test_verdict_json_for_a_seven_day_return():
     assert verdict["status"] == "eligible" and verdict["deadline"] == "2026-11-23"
     assert verdict["deadline_count"] == "calendar" and verdict["deadline_estimated"] is False
     assert [d["date"] for d in verdict["deadlines"]] == ["2026-11-23", "2026-11-21"]
-    assert data["missing_facts"] == ["item_excluded", "resale_affected"]  # assumed, so the verdict says "if"
+    assert data["missing_facts"] == ["purchase_purpose", "item_excluded", "resale_affected"]  # assumed, so the verdict says "if"
 
 
 def test_compensation_lists_every_basis_and_takes_the_largest():

@@ -35,3 +35,28 @@ def test_anything_outside_the_language_is_refused(text):
 def test_syntax_errors_are_reported():
     with pytest.raises(ConditionError, match="cannot read condition"):
         parse("platform ==")
+
+
+def test_hours_between_two_dates_counts_whole_days():
+    condition = parse("hours_between(paid_date, shipped_date) > limit")
+    assert condition.names == {"paid_date", "shipped_date", "limit"}
+    paid = dt.date(2026, 11, 18)
+    assert parse("hours_between(paid_date, shipped_date)").evaluate(env(paid_date=paid, shipped_date=dt.date(2026, 11, 21))) == 72
+    assert condition.evaluate(env(paid_date=paid, shipped_date=dt.date(2026, 11, 18))) is False
+    result = condition.evaluate(env(paid_date=paid))
+    assert isinstance(result, Unknown) and result.facts == {"shipped_date"}
+
+
+def test_unsure_tells_a_not_sure_answer_from_a_question_not_asked_yet():
+    condition = parse("unsure(shipped_date)")
+    with_unsure = Environment({}, {}, dt.date(2026, 11, 21), lambda a, b: 0, unsure=frozenset({"shipped_date"}))
+    assert condition.evaluate(with_unsure) is True
+    assert condition.evaluate(env(shipped_date=dt.date(2026, 11, 20))) is False
+    not_asked = condition.evaluate(env())
+    assert isinstance(not_asked, Unknown) and not_asked.facts == {"shipped_date"}  # so the question is asked
+
+
+@pytest.mark.parametrize("text", ["hours_between(a)", "hours_between(a, b, c)", "unsure(a, b)", "days_since(a, b)"])
+def test_functions_take_their_own_number_of_facts(text):
+    with pytest.raises(ConditionError):
+        parse(text)

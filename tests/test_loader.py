@@ -67,7 +67,7 @@ def test_conditions_outside_the_language_are_refused(kb_copy):
     path = kb_copy / "scenarios" / "want_return.yaml"
     edit(path, '- {when: "item_excluded", outcome: excluded}', '- {when: "__import__(\'os\')", outcome: excluded}')
     found = problems_of(kb_copy)
-    assert f"scenarios/want_return.yaml:{line_of(path, '__import__')}: unknown function (allowed: days_since, working_days_since, hours_since, known)" in found
+    assert f"scenarios/want_return.yaml:{line_of(path, '__import__')}: unknown function (allowed: days_since, working_days_since, hours_since, known, unsure, hours_between)" in found
 
 
 def test_missing_files_are_reported(kb_copy):

@@ -43,3 +43,15 @@ def test_changing_a_rule_in_a_scenario_file_changes_the_verdict(tmp_path):
     path.write_text(text.replace("  - when: \"order_status == 'paid'\"\n    outcome: refund_unshipped", "  - when: \"order_status == 'paid'\"\n    outcome: closed"), encoding="utf-8")
     assert verdict(load(SHIPPED_KB), "not_received", dt.date(2026, 11, 21), order_status="paid").status == "eligible"
     assert verdict(load(copy), "not_received", dt.date(2026, 11, 21), order_status="paid").status == "not_eligible"
+
+
+def test_every_data_file_parses_with_the_pure_python_safe_loader():
+    # the C loader is faster but more lenient (e.g. an unquoted "?" before "}" in a flow mapping)
+    import yaml
+
+    for path in sorted(SHIPPED_KB.rglob("*.yaml")):
+        loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
+        try:
+            assert loader.get_single_data() is not None, path
+        finally:
+            loader.dispose()

@@ -17,7 +17,7 @@ def typed_facts(kb, scenario, raw: dict) -> dict:
 @pytest.mark.parametrize("sid, case", CASES, ids=[f"{sid}: {case.name}" for sid, case in CASES])
 def test_scenario_case(sid, case):
     scenario = KB.scenarios[sid]
-    evaluation = Evaluator(KB).evaluate(scenario, typed_facts(KB, scenario, case.facts), case.today)
+    evaluation = Evaluator(KB).evaluate(scenario, typed_facts(KB, scenario, case.facts), case.today, frozenset(case.unsure))
     expect = case.expect
     verdict = evaluation.verdict
     if expect.status is None:
@@ -25,6 +25,8 @@ def test_scenario_case(sid, case):
     else:
         assert verdict is not None, f"no verdict; missing {evaluation.missing}"
         assert verdict.status == expect.status
+        if expect.outcome is not None:
+            assert verdict.outcome_id == expect.outcome
         if expect.deadline is not None:
             assert verdict.deadline is not None and verdict.deadline.date == expect.deadline
         if expect.opens is not None:

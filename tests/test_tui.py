@@ -145,7 +145,7 @@ def test_near_tie_offers_both_and_a_click_chooses():
             await say(pilot, app, "卖家页面写100%正品，到手是A货")
             assert app.last_turn.asking == "scenario"
             buttons = list(app.query("#suggestions Button"))
-            assert [b.label.plain for b in buttons] == ["收到假货", "描述不符、发错货、少件"]
+            assert [b.label.plain for b in buttons] == ["收到假货", "描述不符、发错货、少件", "都不是"]
             buttons[1].press()
             await idle(pilot, app)
             assert app.last_turn.scenario == "not_as_described" and app.last_turn.asking == "order_status"
@@ -612,5 +612,39 @@ def test_reload_shows_a_changed_knowledge_base(tmp_path):
                 if app.engine is not old:
                     break
             assert app.engine.kb.scenarios["want_return"].title.en == "Return it"
+
+    run(go())
+
+
+def test_f2_keeps_the_ticked_evidence_and_a_turn_never_reverts_a_correction():
+    """Issue 11: ticks on the card survive F2; issue 14: the TUI writes only the facts a turn changed."""
+    import datetime as dt
+
+    from assistant.cases import CaseStore
+
+    async def go():
+        app = make()
+        async with app.run_test(size=(100, 32)) as pilot:
+            await ready(pilot, app)
+            await say(pilot, app, "天猫买到假货了，299元，11月10号签收的")
+            card = cards(app)[-1]
+            card.query_one("#evidence").select(1)
+            await pilot.press("f2")
+            await settled(pilot, lambda: app.case_id is not None)
+            case_id = app.case_id
+            for _ in range(50):
+                case = CaseStore().get(case_id)
+                if case.checklist:
+                    break
+                await pilot.pause(0.02)
+            assert [item.have for item in case.checklist][:3] == [False, True, False]
+            # meanwhile, on the command line: the price was 199, not 299
+            CaseStore().update(case_id, facts={"price": (199, "flag")})
+            await say(pilot, app, "我能证明是假的")  # a turn that changes another fact
+            for _ in range(50):
+                await pilot.pause(0.02)
+            case = CaseStore().get(case_id)
+            assert case.facts["price"] == (199, "flag")  # the correction stands
+            assert dt.date.fromisoformat(case.facts["received_date"][0]).month == 11
 
     run(go())

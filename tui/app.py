@@ -7,6 +7,7 @@ at a time in the order typed, so no frame waits for matching or date arithmetic.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from typing import Iterable
@@ -67,6 +68,7 @@ class WeiquanApp(App[None]):
         self.busy = False
         self.last_turn = None
         self.case_id: str | None = None  # the case this conversation continues, kept up to date
+        self.case_facts_seen: dict = {}  # the case's facts as this conversation last wrote or read them
     # ------------------------------------------------------------------ layout
 
     def get_default_screen(self) -> Screen:
@@ -198,9 +200,7 @@ class WeiquanApp(App[None]):
         try:
             turn = self.conversation.send(text) if text else self.conversation.start()
             if self.case_id is not None and turn.facts:
-                from assistant.cases import CaseStore
-
-                CaseStore().update(self.case_id, facts={n: (f.value, f.source) for n, f in turn.facts.items()})
+                self._sync_case_facts(turn)
 
             self.post_message(TurnReady(text, turn, replace_last))
         except Exception as exc:
@@ -342,6 +342,7 @@ class WeiquanApp(App[None]):
         self.conversation = Conversation(self.engine, today=self.today, lang=self.fixed_lang or "auto")
         self.last_turn = None
         self.case_id = None
+        self.case_facts_seen = {}
         transcript = self.query_one("#transcript", Transcript)
         transcript.remove_children()
         transcript.mount(Greeting(self._ui("greeting")))
@@ -378,31 +379,62 @@ class WeiquanApp(App[None]):
 
     # ------------------------------------------------------------------ cases
 
+    def _cases_allowed(self) -> bool:
+        """`weiquan serve` without --with-cases: the person at the browser may not be the owner of the cases."""
+        if os.environ.get("WEIQUAN_NO_CASES") == "1":
+            self.notify("cases are not available here (weiquan serve --with-cases)", severity="warning")
+            return False
+        return True
+
     def action_keep_case(self) -> None:
+        if not self._cases_allowed():
+            return
         turn = self.last_turn
         if turn is None or turn.scenario is None:
             self.notify(self._ui("nothing"), severity="warning")
             return
-        self.keep_case(turn)
+        cards = self.query(VerdictCard)
+        self.keep_case(turn, cards.last().ticked if cards else set())  # the evidence ticked on the card is kept too
+
+    def _sync_case_facts(self, turn) -> None:
+        """Write to the open case only the facts this conversation changed since it last wrote or read them,
+        and none that someone else (`case update`) changed meanwhile: a stale turn never reverts a correction."""
+        from assistant.cases import CaseStore
+
+        seen = self.case_facts_seen
+        changed = {n: (f.value, f.source) for n, f in turn.facts.items() if n not in seen or seen[n] != f.value}
+        if changed:
+            CaseStore().update(self.case_id, facts=changed, only_if_unchanged={n: seen.get(n) for n in changed})
+        self.case_facts_seen = {**seen, **{n: value for n, (value, _) in changed.items()}}
 
     @work(thread=True, group="cases")
-    def keep_case(self, turn) -> None:
+    def keep_case(self, turn, ticked: set[int] | None = None) -> None:
         from assistant.cases import CaseStore, StoreError
 
         scenario = self.engine.kb.scenarios[turn.scenario]
-        facts = {n: (f.value, f.source) for n, f in turn.facts.items()}
+        shown = (turn.verdict.outcome.evidence if turn.verdict else None) or scenario.evidence  # the card's checklist
+        items = [(item.zh, item.en) for item in shown]
         try:
+            store = CaseStore()
             if self.case_id is None:
-                self.case_id = CaseStore().create(turn.scenario, scenario.title.get(turn.lang), turn.lang, facts, self.today)
+                facts = {n: (f.value, f.source) for n, f in turn.facts.items()}
+                self.case_id = store.create(turn.scenario, scenario.title.get(turn.lang), turn.lang, facts, self.today, items, ticked or set())
+                self.case_facts_seen = {n: value for n, (value, _) in facts.items()}
             else:
-                CaseStore().update(self.case_id, facts=facts)
+                self._sync_case_facts(turn)
+                case = store.get(self.case_id)
+                positions = {item.zh: n for n, item in enumerate(case.checklist)}
+                missing = [pair for pair in items if pair[0] not in positions]
+                positions.update({zh: len(case.checklist) + n for n, (zh, _) in enumerate(missing)})
+                tick = {positions[items[n][0]]: True for n in (ticked or set()) if n < len(items)}
+                store.update(self.case_id, add_items=missing, tick=tick)
         except StoreError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.call_from_thread(self.notify, self._ui("kept", id=self.case_id))
 
     def action_cases(self) -> None:
-        if self.engine is None:
+        if self.engine is None or not self._cases_allowed():
             return
         from .screens import CasesScreen
 
@@ -431,6 +463,7 @@ class WeiquanApp(App[None]):
         facts = {name: Fact(name, value, case.facts[name][1]) for name, value in typed_facts(self.engine.kb, case).items()}
         self.conversation = Conversation(self.engine, today=self.today, lang=self.fixed_lang or case.lang, facts=facts, scenario=case.scenario)
         self.case_id = case_id
+        self.case_facts_seen = {name: fact.value for name, fact in facts.items()}
         self.send("", show=False)
 
     def action_reload(self) -> None:

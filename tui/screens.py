@@ -180,7 +180,10 @@ class CasesScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         title = "案件（Enter 继续，Esc 返回）" if self.lang == "zh" else "Cases (Enter continues one, Esc goes back)"
         yield Label(title, id="cases-title")
-        yield OptionList(*[Option(self._line(*row), id=row[0].id) for row in self.rows], id="cases")
+        from rich.text import Text
+
+        # a title is the user's text: shown as plain text, never read as markup
+        yield OptionList(*[Option(Text(self._line(*row)), id=row[0].id) for row in self.rows], id="cases")
         yield Footer(show_command_palette=False)  # Ctrl+P is among the keys already
 
     def _line(self, case, verdict, deadline) -> str:
@@ -192,7 +195,9 @@ class CasesScreen(Screen[str | None]):
         else:
             countdown = "—"
         status = verdict.status if verdict else "…"
-        return f"{case.title}  [{case.status} · {status}]  {countdown}  ({case.id})"
+        from assistant.safe_text import one_line
+
+        return f"{one_line(case.title)}  [{case.status} · {status}]  {countdown}  ({case.id})"
 
     def on_mount(self) -> None:
         self.query_one("#cases", OptionList).focus()

@@ -1,0 +1,91 @@
+"""A linear text classifier trained from the knowledge base's examples: averaged passive-aggressive learning.
+
+Why this model: on questions real people wrote it ranks the right scenario first clearly more often than naive
+Bayes (which we measured too), it trains in about a second in pure Python on a few thousand examples, and a
+question is scored by adding one weight row per feature it has. Features the model has never seen add nothing,
+so product names and other unknown words are neutral instead of pulling a question out of scope.
+
+A document is the set of its features, each worth 1/√k (k features): long posts do not outweigh short ones.
+Training is multi-class PA-I (Crammer et al. 2006, "Online passive-aggressive algorithms"): for each example
+the weights move just enough to put its class a margin of 1 ahead of the best other class, at most
+AGGRESSIVENESS at a time; the returned weights are the average over all steps, which generalises better than
+the last ones.
+"""
+from __future__ import annotations
+
+import math
+import random
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+EPOCHS = 3  # more passes over the examples did not rank real questions better
+AGGRESSIVENESS = 0.5
+MIN_DOCUMENTS = 2  # a feature seen in one example only cannot be weighed against anything: left out
+SHORT = 12  # a question with fewer known features is scored as if it had this many: one word is not certainty
+
+
+@dataclass
+class LinearModel:
+    """`weights[row * n + c]` is feature `row`'s weight for class `c` (n classes)."""
+
+    classes: list[str]
+    rows: dict[str, int]  # feature → row
+    weights: array  # float32, len(rows) × len(classes)
+
+    def scores(self, features: Sequence[str]) -> list[float]:
+        """Per class, in `classes` order. Unknown features count for nothing."""
+        n = len(self.classes)
+        rows, weights = self.rows, self.weights
+        known = [rows[f] for f in dict.fromkeys(features) if f in rows]
+        if not known:
+            return [0.0] * n
+        scale = 1.0 / math.sqrt(max(len(known), SHORT))
+        vectors = [weights[r * n : r * n + n] for r in known]
+        return [sum(column) * scale for column in zip(*vectors)]
+
+
+def train(documents: Sequence[Sequence[str]], labels: Sequence[int], classes: list[str], *, epochs: int = EPOCHS,
+          seed: int = 7) -> LinearModel:
+    """Train on feature lists; labels index into `classes`. The same input always gives the same model."""
+    n = len(classes)
+    seen = Counter(f for features in documents for f in set(features))
+    weights: dict[str, list[float]] = {}
+    totals: dict[str, list[float]] = {}  # Σ step × update, to average the weights over all steps at the end
+    examples = []
+    for features, label in zip(documents, labels):
+        unique = [f for f in dict.fromkeys(features) if seen[f] >= MIN_DOCUMENTS]
+        if not unique:
+            continue
+        for f in unique:
+            if f not in weights:
+                weights[f] = [0.0] * n
+                totals[f] = [0.0] * n
+        examples.append(([weights[f] for f in unique], [totals[f] for f in unique], 1.0 / math.sqrt(len(unique)), label))
+    rng = random.Random(seed)
+    step = 1
+    for _ in range(epochs):
+        rng.shuffle(examples)
+        for rows, accumulators, value, own in examples:
+            scores = [sum(column) * value for column in zip(*rows)]
+            own_score = scores[own]
+            scores[own] = -math.inf
+            rival = max(range(n), key=scores.__getitem__)
+            loss = 1.0 - (own_score - scores[rival])
+            if loss > 0:
+                delta = min(AGGRESSIVENESS, loss / 2.0) * value  # ‖x‖² = 1, two classes move
+                timed = step * delta
+                for row in rows:
+                    row[own] += delta
+                    row[rival] -= delta
+                for accumulator in accumulators:
+                    accumulator[own] += timed
+                    accumulator[rival] -= timed
+            step += 1
+    index: dict[str, int] = {}
+    flat = array("f")
+    for feature, row in weights.items():
+        index[feature] = len(index)
+        flat.extend(w - t / step for w, t in zip(row, totals[feature]))
+    return LinearModel(classes, index, flat)

@@ -1,0 +1,71 @@
+"""The engine cache holds data only: whatever is planted or damaged in the cache folder is rejected and rebuilt,
+and nothing in it is ever run."""
+import pickle
+
+from assistant import cache
+from assistant.engine import _cache_path, load_engine
+from conftest import SHIPPED_KB
+
+
+def test_round_trip_gives_the_same_answers(engine, tmp_path):
+    path = tmp_path / "engine.bin"
+    cache.write(path, engine.kb, engine.matcher.index)
+    kb, index = cache.read(path, SHIPPED_KB)
+    assert kb.scenarios == engine.kb.scenarios and kb.parameters == engine.kb.parameters
+    assert index.classes == engine.matcher.index.classes
+    from assistant.match import Matcher
+
+    reread = Matcher(index)
+    for question in ("快递显示签收了但我没收到", "the seller sent a fake", "优惠券怎么用"):
+        assert reread.match(question) == engine.matcher.match(question)
+
+
+class _Boom:
+    def __reduce__(self):
+        return (exec, ("open('PWNED', 'w').write('x')",))
+
+
+def test_a_planted_pickle_is_rejected_and_never_run(engine, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = _cache_path(SHIPPED_KB)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(_Boom()))
+    rebuilt = load_engine(SHIPPED_KB)
+    assert not (tmp_path / "PWNED").exists()
+    assert rebuilt.matcher.match("专柜说我买的包是假的").scenario == "fake_goods"
+    assert cache.read(path, SHIPPED_KB) is not None  # the rebuild replaced the planted file
+
+
+def test_a_damaged_or_truncated_file_is_rejected(engine, tmp_path):
+    path = tmp_path / "engine.bin"
+    cache.write(path, engine.kb, engine.matcher.index)
+    data = path.read_bytes()
+    flipped = bytearray(data)
+    flipped[len(data) // 2] ^= 0x40
+    for damaged in (bytes(flipped), data[: len(data) // 3], b"", b"weiquan-engine\n{}\n", data[:15] + b"[1,2]\n"):
+        path.write_bytes(damaged)
+        assert cache.read(path, SHIPPED_KB) is None
+
+
+def test_a_failed_write_leaves_no_temporary_file(engine, tmp_path, monkeypatch):
+    def fail(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(cache.os, "replace", fail)
+    cache.write(tmp_path / "engine.bin", engine.kb, engine.matcher.index)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_only_the_newest_builds_are_kept(tmp_path, monkeypatch):
+    import os
+
+    from assistant import engine as engine_module
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    for n in range(6):
+        old = folder / f"engine-old{n}.bin"
+        old.write_bytes(b"x")
+        os.utime(old, (n, n))
+    engine_module._drop_old_builds(folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["engine-old4.bin", "engine-old5.bin"]
