@@ -47,6 +47,9 @@ EXAMPLES: dict[str, list[str]] = {
         "weiquan case export ID --lang en | less",
     ],
     "case close": ["weiquan case close ID"],
+    "case stage": ["weiquan case stage ID platform_intervention    # the case moves on to asking the platform to step in"],
+    "case delete": ["weiquan case delete ID --yes"],
+    "case purge": ["weiquan case purge --yes                     # delete every case"],
     "serve": ["weiquan serve", "weiquan serve --port 8080"],
     "kb": [
         "weiquan kb init ~/my-kb",

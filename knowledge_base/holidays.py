@@ -1,15 +1,19 @@
-"""`holidays/<year>.yaml`: the official holiday schedule of a year the calendar library lacks. Checked when the
-knowledge base loads, so the calendar never meets a table it cannot use (a date outside the year, a day that is
-both a holiday and a working day, a misspelt key)."""
+"""`holidays/<year>.yaml`: the official holiday schedule of a year the calendar library lacks; `holidays/fixed.yaml`:
+the holidays the base regulation puts on fixed dates. Checked when the knowledge base loads, so the calendar never
+meets a table it cannot use (a date outside the year, a day that is both a holiday and a working day, a day that
+does not exist, a misspelt key)."""
 from __future__ import annotations
 
 import datetime as dt
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .model import Problem
+from .schema import Confidence, Text
 
 _YEAR_FILE = re.compile(r"^(19|20|21)\d\d$")
 
@@ -19,6 +23,38 @@ class HolidayTable(BaseModel):
 
     holidays: list[dt.date] = Field(default_factory=list, description="days off that would otherwise be working days")
     workdays: list[dt.date] = Field(default_factory=list, description="make-up working days (调休上班) on a weekend")
+
+
+class _Source(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: Union[str, Text]
+    ref: Optional[str] = None
+    url: Optional[str] = None
+    confidence: Confidence
+
+
+class FixedHolidays(BaseModel):
+    """holidays/fixed.yaml: month-day holidays of the base regulation, from the date it took effect."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    effective: Optional[dt.date] = None
+    source: _Source
+    days: list[str] = Field(description="MM-DD")
+
+    @field_validator("days")
+    @classmethod
+    def _month_days(cls, days: list[str]) -> list[str]:
+        for day in days:
+            try:
+                dt.date.fromisoformat(f"2000-{day}")  # a leap year: 02-29 exists
+            except (TypeError, ValueError):
+                raise ValueError(f"{day!r} is not a month and day (MM-DD)") from None
+        return days
+
+
+FIXED = "fixed"
 
 
 def holiday_files(root: Path) -> list[Path]:
@@ -34,12 +70,15 @@ def check_holidays(root: Path) -> list[Problem]:
     problems: list[Problem] = []
     for path in holiday_files(root):
         rel = f"holidays/{path.name}"
-        if not _YEAR_FILE.match(path.stem):
-            problems.append(Problem(rel, 1, "a holiday table is named after its year (e.g. holidays/2027.yaml)"))
+        if not _YEAR_FILE.match(path.stem) and path.stem != FIXED:
+            problems.append(Problem(rel, 1, "a holiday table is named after its year (e.g. holidays/2027.yaml), or fixed.yaml"))
             continue
         data, lines, found = read_yaml(path, rel)
         problems += found
         if data is None:
+            continue
+        if path.stem == FIXED:
+            problems += validate(FixedHolidays, data, rel, lines)[1]
             continue
         table, found = validate(HolidayTable, data, rel, lines)
         problems += found
@@ -64,7 +103,7 @@ def holiday_warnings(root: Path) -> list[Problem]:
     for path in holiday_files(root):
         rel = f"holidays/{path.name}"
         data, lines, _ = read_yaml(path, rel)
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or path.stem == FIXED:
             continue
         for index, day in enumerate(data.get("workdays") or []):
             if isinstance(day, dt.date) and day.weekday() < 5:

@@ -324,21 +324,34 @@ def _confused_examples(kb) -> list[Problem]:
 
 
 def _topics_out_of_scope(kb) -> list[Problem]:
-    """A question listed in out_of_scope.yaml that a scenario now answers: the scenario covers a topic the
-    knowledge base says it does not (the out-of-scope entry then drags the scenario's precision down)."""
+    """A question listed in out_of_scope.yaml that a new scenario answers: the scenario covers a topic the
+    knowledge base says it does not (the out-of-scope entry then drags the scenario's precision down). Only
+    scenarios outside catalogue.yaml are checked: how the catalogue's own scenarios border the out-of-scope
+    class is the matcher's to get right, and `kb eval` measures it."""
     from assistant.engine import load_engine
 
+    new = set(kb.scenarios) - set(_catalogue_ids(kb))
+    if not new:
+        return []
     matcher = load_engine(kb.root).matcher
     out = []
     for lang in ("zh", "en"):
         for index, question in enumerate(kb.out_of_scope.examples.get(lang)):
             sid = matcher.match(question).scenario
-            if sid is not None:
+            if sid in new:
                 line = _line(kb, "out_of_scope.yaml", "examples", lang, index)
                 out.append(Problem(_rel(sid), _line(kb, _rel(sid), "id"),
                                    f"its topic is listed out of scope: out_of_scope.yaml:{line} {question!r} is answered by {sid}; "
                                    "remove that line from out_of_scope.yaml if the scenario now covers it", "error"))
     return out
+
+
+def _catalogue_ids(kb) -> list[str]:
+    from .safe_yaml import read_yaml
+
+    path = kb.root / "catalogue.yaml"
+    ids = read_yaml(path, "catalogue.yaml")[0] if path.is_file() else None
+    return [str(i) for i in ids] if isinstance(ids, list) else []
 
 
 # ------------------------------------------------------------------ the scenarios' own tests

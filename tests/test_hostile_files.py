@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from conftest import FIXTURE_KB, ROOT, line_of, run_cli
+from conftest import FIXTURE_KB, ROOT, edit, line_of, run_cli
 from knowledge_base.loader import KnowledgeBaseError, load
 
 ATTACKS = ROOT / "tests" / "fixtures" / "attacks"
@@ -66,7 +66,16 @@ def test_holiday_table_dates_and_keys_are_checked(kb):
     assert "holidays/2027.yaml:1: holidays: 2026-10-01 is not in 2027" in found
     assert "holidays/2027.yaml:2: 2027-01-01 is both a holiday and a working day" in found
     (kb / "holidays" / "next.yaml").write_text("holidays: []\n", encoding="utf-8")
-    assert "holidays/next.yaml:1: a holiday table is named after its year (e.g. holidays/2027.yaml)" in problems_of(kb)
+    assert "holidays/next.yaml:1: a holiday table is named after its year (e.g. holidays/2027.yaml), or fixed.yaml" in problems_of(kb)
+
+
+def test_the_fixed_date_table_is_checked(kb):
+    (kb / "holidays").mkdir()
+    shutil.copy(ROOT / "data" / "holidays" / "fixed.yaml", kb / "holidays" / "fixed.yaml")
+    load(kb)
+    edit(kb / "holidays" / "fixed.yaml", '"10-03"', '"10-32"')
+    has(problems_of(kb), "holidays/fixed.yaml:")
+    assert any("'10-32' is not a month and day (MM-DD)" in p for p in problems_of(kb))
 
 
 def test_a_good_holiday_table_loads(kb):
