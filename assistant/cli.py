@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (global shell completion: argcomplete looks for this line)
 """`weiquan` — the command line. Thin: parses arguments, calls the engine, prints, picks the exit code.
 
 Heavy imports (the engine, rich, Textual) happen inside the commands that need them, so `--help`,
@@ -7,12 +8,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import json
 import os
+import re
 import sys
 from typing import Iterator, NoReturn
 
 from .exits import ExitCode
+
+NO_TERMINAL = ("the chat needs a terminal; without one, use 'weiquan ask \"QUESTION\"' or 'weiquan chat --plain' "
+               "(see 'weiquan --help')")
+PROMPT = "> "  # plain chat, typed at a terminal: where the person's turn starts
+_OPTION_LIKE = re.compile(r"--?[A-Za-z][A-Za-z0-9-]*(=.*)?", re.S)
 
 
 class UsageError(Exception):
@@ -20,8 +28,25 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)  # keeps the examples' lines
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:  # one line instead of argparse's usage dump
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    def _parse_optional(self, arg_string):
+        # a question may start with '-' ("-5天前签收的还能退吗"): only what looks like an option is one
+        if arg_string.startswith("-") and len(arg_string) > 1 and not _OPTION_LIKE.fullmatch(arg_string):
+            return None
+        return super()._parse_optional(arg_string)
+
+    def _check_value(self, action, value):
+        if action.choices is not None and value not in action.choices:
+            choices = [str(choice) for choice in action.choices]
+            close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise argparse.ArgumentError(action, f"invalid choice: {value!r}{hint} (choose from {', '.join(choices)})")
 
 
 class _VersionAction(argparse.Action):
@@ -85,7 +110,32 @@ def _load(kb_dir: str | None):
 def _console():
     from rich.console import Console
 
-    return Console(soft_wrap=True, highlight=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # rich would exit 1; main() ends quietly with 0
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(soft_wrap=True, highlight=False)
+
+
+def _print_json(data, *, indent: int | None = 2) -> None:
+    """JSON on stdout is UTF-8 as it is: 维权, never \\u7ef4\\u6743."""
+    print(json.dumps(data, ensure_ascii=False, indent=indent))
+
+
+def _print_markdown(text: str, *, raw: bool) -> None:
+    """Markdown formatted for a terminal; the Markdown itself with --markdown or when piped."""
+    if raw or not sys.stdout.isatty():
+        sys.stdout.write(text)
+        return
+    from rich.markdown import Markdown
+
+    _console().print(Markdown(text))
+
+
+def _has_terminal() -> bool:
+    # `weiquan serve` runs the app through textual-serve's web driver, whose standard streams are pipes
+    return (sys.stdin.isatty() and sys.stdout.isatty()) or bool(os.environ.get("TEXTUAL_DRIVER"))
 
 
 # ------------------------------------------------------------------ ask
@@ -156,14 +206,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise UsageError("the question is empty: ask something, or give --scenario ID")
     turn, data = answer(question)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        _print_json(data)
     else:
         print_turn(_console(), kb, turn)
     return ExitCode.OK
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    if not args.plain:
+    if not (args.plain or args.json):  # --json is line by line by nature
         return _run_tui(args)
     from .dialogue import Conversation
     from .render import chat_json
@@ -171,9 +221,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
     today = _today(args.today)
     engine = _load(args.kb)
     conversation = Conversation(engine, today=today, lang=args.lang)
-    if sys.stdin.isatty() and not args.json:
-        print(conversation.greeting().say)
-    for line in _read_lines(sys.stdin.buffer):
+    typed = sys.stdin.isatty() and not args.json
+    if typed:
+        print(conversation.greeting().say + "\n")
+    for line in _typed_lines() if typed else _read_lines(sys.stdin.buffer):
         turn = conversation.send(line)
         if args.json:
             sys.stdout.write(json.dumps(chat_json(engine.kb, turn), ensure_ascii=False) + "\n")
@@ -183,10 +234,26 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _typed_lines() -> Iterator[str]:
+    """Lines typed at a terminal, each after the prompt marker (with line editing where readline exists)."""
+    try:
+        import readline  # noqa: F401  (input() then edits and remembers lines)
+    except ImportError:  # pragma: no cover - Windows
+        pass
+    while True:
+        try:
+            yield input(PROMPT)
+        except EOFError:  # Ctrl+D
+            print()
+            return
+
+
 def _run_tui(args: argparse.Namespace) -> int:
     today = _today(args.today)
     if args.kb is not None and not os.path.isdir(args.kb):
         raise UsageError(f"--kb: {args.kb!r} is not a directory")
+    if not _has_terminal():
+        raise UsageError(NO_TERMINAL)
     from tui import make_app  # only here: the engine never imports Textual
 
     make_app(args.kb, today=today, lang=args.lang).run()
@@ -252,10 +319,15 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     report = compare_with_previous(args.file, evaluate(engine, items), args.part or "")
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        _print_json(report)
     else:
         print(format_report(report))
-    return ExitCode.OK
+    short = [f"{name} {report[key] * 100:.1f}% is below {floor:g}%"
+             for name, key, floor in (("accuracy", "accuracy", args.min_accuracy), ("out-of-scope rejection", "rejection", args.min_rejection))
+             if floor is not None and report.get(key) is not None and report[key] * 100 < floor]
+    for line in short:
+        print(f"weiquan: {line}", file=sys.stderr)
+    return ExitCode.PROBLEMS if short else ExitCode.OK
 
 
 def cmd_kb_lint(args: argparse.Namespace) -> int:
@@ -263,21 +335,43 @@ def cmd_kb_lint(args: argparse.Namespace) -> int:
 
     problems = lint(_kb_dir(args))
     if args.json:
-        print(json.dumps(as_json(problems), ensure_ascii=False, indent=2))
+        _print_json(as_json(problems))
     else:
         for problem in problems:
             print(f"{problem.file}:{problem.line}: {problem.level}: {problem.message}")
     return ExitCode.PROBLEMS if any(p.level == "error" for p in problems) else ExitCode.OK
 
 
+def cmd_kb_init(args: argparse.Namespace) -> int:
+    from knowledge_base.authoring import AuthoringError, init_kb
+
+    try:
+        target = init_kb(args.dir)
+    except AuthoringError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"Copied the knowledge base to {target}. Next: weiquan kb new ID --kb {target} (see docs/authoring.md)")
+    return ExitCode.OK
+
+
 def cmd_kb_new(args: argparse.Namespace) -> int:
     from knowledge_base.authoring import AuthoringError, new_scenario
 
     try:
-        path = new_scenario(_kb_dir(args), args.id, args.role)
+        path = new_scenario(_kb_dir(args), decode_arg(args.id), args.role)
     except AuthoringError as exc:
         raise UsageError(str(exc)) from None
     print(path)
+    return ExitCode.OK
+
+
+def cmd_kb_list(args: argparse.Namespace) -> int:
+    kb = _load(args.kb).kb
+    rows = [{"id": sid, "role": s.role, "title": s.title.get(args.lang)} for sid, s in sorted(kb.scenarios.items())]
+    if args.json:
+        _print_json(rows)
+    else:
+        for row in rows:
+            print(f"{row['id']:32} {row['role']:6} {row['title']}")
     return ExitCode.OK
 
 
@@ -286,7 +380,7 @@ def cmd_kb_show(args: argparse.Namespace) -> int:
 
     engine = _load(args.kb)
     _check_scenario(engine.kb, args.id)
-    print(show(engine.kb, args.id, args.lang), end="")
+    _print_markdown(show(engine.kb, args.id, args.lang), raw=args.markdown)
     return ExitCode.OK
 
 
@@ -294,22 +388,44 @@ def cmd_kb_stats(args: argparse.Namespace) -> int:
     from knowledge_base.authoring import format_stats, stats
 
     rows = stats(_load(args.kb).kb)
-    print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else format_stats(rows))
+    if args.json:
+        _print_json(rows)
+    else:
+        print(format_stats(rows))
     return ExitCode.OK
 
 
 def cmd_kb_schema(args: argparse.Namespace) -> int:
     from knowledge_base.schema import Scenario
 
-    print(json.dumps(Scenario.model_json_schema(), ensure_ascii=False, indent=2))
+    _print_json(Scenario.model_json_schema())
     return ExitCode.OK
+
+
+def cmd_completion(args: argparse.Namespace) -> int:
+    import argcomplete
+
+    sys.stdout.write(argcomplete.shellcode(["weiquan"], shell=args.shell))
+    return ExitCode.OK
+
+
+def _scenario_ids(prefix: str, parsed_args=None, **_) -> list[str]:
+    """Completion for scenario ids: the file names in the knowledge base (cheap, no YAML read)."""
+    from pathlib import Path
+
+    from knowledge_base import locations
+
+    kb = getattr(parsed_args, "kb", None)
+    folder = (Path(kb) if kb else locations.shipped_kb_dir()) / "scenarios"
+    return sorted(p.stem for p in folder.glob(f"{prefix}*.yaml"))
 
 
 # ------------------------------------------------------------------ parser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="weiquan", description="维权 — after-sale dispute assistant for Chinese e-commerce (中文 / English)")
+    parser = _Parser(prog="weiquan", description="维权 — after-sale dispute assistant for Chinese e-commerce (中文 / English). "
+                     "Without a command: the chat in the terminal.")
     parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -325,7 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = commands.add_parser("chat", help="interactive chat (--plain: line by line on standard input/output)")
     chat.add_argument("--plain", action="store_true", help="line-by-line chat for pipes and screen readers")
-    chat.add_argument("--json", action="store_true", help="with --plain: one JSON object per reply")
+    chat.add_argument("--json", action="store_true", help="one JSON object per reply (line by line, implies --plain)")
     chat.add_argument("--lang", choices=("auto", "zh", "en"), default="auto", help="reply language (default: each message's)")
     chat.add_argument("--today", metavar="YYYY-MM-DD", help="the date to count deadlines from")
     chat.add_argument("--kb", metavar="DIR", help="knowledge-base directory")
@@ -352,30 +468,62 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
+    init = kb.add_parser("init", help="copy the shipped knowledge base into a folder of your own, to edit it")
+    init.add_argument("dir", metavar="DIR", help="a new or empty folder")
+    init.set_defaults(handler=cmd_kb_init)
     kb_parser("lint", "check the knowledge base: every problem as file:line: level: message", cmd_kb_lint)
-    new = kb_parser("new", "write a scaffold for a new scenario", cmd_kb_new, json_flag=False)
+    new = kb_parser("new", "write a scaffold for a new scenario (into your copy: see kb init)", cmd_kb_new, json_flag=False)
     new.add_argument("id", help="snake_case scenario id")
     new.add_argument("--role", choices=("buyer", "seller", "both"), default="buyer")
+    kb_parser("list", "the scenarios: id, role, title", cmd_kb_list).add_argument("--lang", choices=("zh", "en"), default="zh")
     show = kb_parser("show", "a scenario as a reader sees it, rules as sentences", cmd_kb_show, json_flag=False)
-    show.add_argument("id")
+    show.add_argument("id").completer = _scenario_ids
     show.add_argument("--lang", choices=("zh", "en"), default="zh")
+    show.add_argument("--markdown", action="store_true", help="print the Markdown itself (the default when piped)")
     kb_parser("stats", "examples and keywords per scenario, thinnest first", cmd_kb_stats)
     evaluation = kb_parser("eval", "measure matching on a labelled JSONL file", cmd_kb_eval)
     evaluation.add_argument("file", help='lines of {"q": ..., "expected": id or null}')
+    evaluation.add_argument("--min-accuracy", metavar="PCT", type=float, help="exit 1 when top-1 accuracy is below PCT %%")
+    evaluation.add_argument("--min-rejection", metavar="PCT", type=float, help="exit 1 when out-of-scope rejection is below PCT %%")
     evaluation.add_argument("--part", metavar="K/N", help="only the K-th of N stratified parts (tune on one, report another)")
     schema = kb.add_parser("schema", help="print the JSON Schema of a scenario file")
     schema.set_defaults(handler=cmd_kb_schema)
+
+    completion = commands.add_parser("completion", help="shell completion: print the script for bash, zsh or fish")
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"))
+    completion.set_defaults(handler=cmd_completion)
+    _finish(parser)
     return parser
+
+
+def _finish(parser: argparse.ArgumentParser, words: str = "") -> None:
+    """Examples at the end of every command's --help; scenario ids completed wherever one is asked."""
+    from .usage import epilog
+
+    parser.epilog = epilog(words)
+    for action in parser._actions:
+        if action.dest == "scenario":
+            action.completer = _scenario_ids
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                _finish(sub, f"{words} {name}".strip())
 
 
 def main(argv: list[str] | None = None) -> int:
     _stdout_utf8()
     parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions: answer and exit, nothing else runs
+        import argcomplete
+
+        argcomplete.autocomplete(parser)
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            return _run_tui(argparse.Namespace(today=None, kb=None, lang="auto"))
-        return int(args.handler(args))
+            code = _run_tui(argparse.Namespace(today=None, kb=None, lang="auto"))
+        else:
+            code = int(args.handler(args))
+        sys.stdout.flush()  # a reader that went away shows here, not as a traceback at exit
+        return code
     except UsageError as exc:
         print(f"weiquan: error: {exc}", file=sys.stderr)
         return ExitCode.USAGE
@@ -384,12 +532,22 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.PROBLEMS
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `weiquan ask - | head`
-        sys.stderr.close()
+    except BrokenPipeError:  # `weiquan ask … | head -1`: the reader has all it wanted
+        _discard_stdout()
         return ExitCode.OK
     except Exception as exc:  # a bug: still one line, never a traceback
         print(f"weiquan: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return ExitCode.PROBLEMS
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so that Python's flush at exit does not hit the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
 
 
 if __name__ == "__main__":

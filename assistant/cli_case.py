@@ -166,8 +166,8 @@ def cmd_case_show(args: argparse.Namespace) -> int:
     else:
         from .safe_text import terminal
 
-        for line in export_markdown(engine.kb, case, today, drafts=False).splitlines():
-            print(terminal(line) if line else "")
+        text = "".join((terminal(line) if line else "") + "\n" for line in export_markdown(engine.kb, case, today, drafts=False).splitlines())
+        _cli()._print_markdown(text, raw=args.markdown)  # formatted for a terminal; the Markdown itself when piped
     return ExitCode.OK
 
 
@@ -404,7 +404,8 @@ def add_case_parser(commands, parser_class, cli_module=None) -> None:
     new_case.add_argument("--title", metavar="T")
     new_case.add_argument("--lang", choices=("auto", "zh", "en"), default="auto")
     case_parser("list", "list cases", cmd_case_list, with_id=False)
-    case_parser("show", "a case with its stage, verdict, timeline, deadlines and numbered checklist", cmd_case_show)
+    case_parser("show", "a case with its stage, verdict, timeline, deadlines and numbered checklist", cmd_case_show).add_argument(
+        "--markdown", action="store_true", help="print the Markdown itself (the default when piped)")
     update = case_parser("update", "add facts, an event or evidence", cmd_case_update)
     update.add_argument("--fact", metavar="NAME=VALUE", action="append", default=[])
     update.add_argument("--event", metavar="TEXT", help='what happened: "卖家拒绝了", "小二判我输了", "ruling received", …')

@@ -1,8 +1,12 @@
-"""The authoring commands behind `weiquan kb`: new (scaffold), show (as a reader sees it), stats."""
+"""The authoring commands behind `weiquan kb`: init (an editable copy), new (scaffold), show (as a reader sees
+it), stats."""
 from __future__ import annotations
 
 import ast
+import shutil
 from pathlib import Path
+
+from . import locations
 
 from .schema import SNAKE_CASE
 
@@ -56,7 +60,7 @@ outcomes:
     route: negotiation
     title: {{zh: TODO 期限已过, en: TODO the period has passed}}
     next_action: {{zh: TODO 还能做什么, en: TODO what is still possible}}
-tests:                       # facts + today → expected verdict; `weiquan kb lint` runs them
+tests:                       # facts + today → expected verdict; `weiquan kb lint` runs them (at least 6)
   - name: inside the period
     today: 2026-11-19
     facts: {{received_date: 2026-11-12}}
@@ -81,10 +85,35 @@ class AuthoringError(ValueError):
     """A refused authoring action; the message is one line."""
 
 
+def init_kb(target: Path) -> Path:
+    """Copy the shipped knowledge base into `target` (new or empty) for editing; returns the folder."""
+    target = Path(target)
+    if locations.is_installed(target):
+        raise AuthoringError(f"{target} is inside an installed package; choose a folder of your own")
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise AuthoringError(f"{target} already exists and is not an empty folder")
+    source = locations.shipped_kb_dir()
+    try:
+        shutil.copytree(source, target, dirs_exist_ok=True, copy_function=shutil.copyfile,  # copies stay writable
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    except OSError as exc:
+        raise AuthoringError(f"{target}: cannot copy the knowledge base ({exc.strerror or exc})") from None
+    return target
+
+
+def _refuse_installed(root: Path) -> None:
+    if locations.is_installed(root):
+        raise AuthoringError(
+            f"{root} is the knowledge base installed with weiquan: a scenario written there would go live for every "
+            "user and be lost on the next upgrade. Make your own copy with 'weiquan kb init DIR', then "
+            "'weiquan kb new ID --kb DIR'")
+
+
 def new_scenario(root: Path, scenario_id: str, role: str = "buyer") -> Path:
     """Write a scaffold for `scenario_id` inside the knowledge base and return its path."""
-    if not SNAKE_CASE.match(scenario_id):
+    if not SNAKE_CASE.fullmatch(scenario_id):  # fullmatch: `$` alone lets 'evil\n' through
         raise AuthoringError(f"{scenario_id!r} is not a snake_case id (letters, digits, underscores: e.g. price_protection)")
+    _refuse_installed(root)
     folder = (root / "scenarios").resolve()
     path = (folder / f"{scenario_id}.yaml").resolve()
     if path.parent != folder:  # never write outside the knowledge base, whatever the id looks like

@@ -35,6 +35,10 @@ _COMPARE = {
 _CONSTANTS = {"true": True, "false": False, "none": None, "True": True, "False": False, "None": None}
 
 
+MAX_LENGTH = 1_000  # characters; the longest shipped condition has under 150
+MAX_DEPTH = 32  # nested operations; keeps parsing and evaluation far from Python's recursion limit
+
+
 class ConditionError(ValueError):
     """A condition that is not in the language; the message says why."""
 
@@ -65,26 +69,33 @@ class Condition:
 
 
 def parse(text: str) -> Condition:
+    if len(text) > MAX_LENGTH:
+        raise ConditionError(f"condition is longer than {MAX_LENGTH} characters")
     try:
         tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError as exc:
-        raise ConditionError(f"cannot read condition {text!r}: {exc.msg}") from None
+        raise ConditionError(f"cannot read condition {text[:60]!r}: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        raise ConditionError(f"condition is nested too deeply (at most {MAX_DEPTH} levels)") from None
     names: set[str] = set()
     _check(tree, names)
     return Condition(text, tree, frozenset(names))
 
 
-def _check(node: ast.AST, names: set[str]) -> None:
+def _check(node: ast.AST, names: set[str], depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        raise ConditionError(f"condition is nested too deeply (at most {MAX_DEPTH} levels)")
+    depth += 1
     if isinstance(node, ast.BoolOp):
         for value in node.values:
-            _check(value, names)
+            _check(value, names, depth)
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-        _check(node.operand, names)
+        _check(node.operand, names, depth)
     elif isinstance(node, ast.Compare):
         if any(type(op) not in _COMPARE for op in node.ops):
             raise ConditionError("only ==, !=, <, <=, >, >=, in and not in may compare")
         for part in [node.left, *node.comparators]:
-            _check(part, names)
+            _check(part, names, depth)
     elif isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             raise ConditionError(f"unknown function (allowed: {', '.join(FUNCTIONS)})")
@@ -99,11 +110,17 @@ def _check(node: ast.AST, names: set[str]) -> None:
         pass
     elif isinstance(node, (ast.List, ast.Tuple)):
         for element in node.elts:
-            _check(element, names)
-    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
-        pass
+            _check(element, names, depth)
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and _is_number(node.operand):
+        pass  # a negative number
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        raise ConditionError("minus (-) may only stand before a number")
     else:
         raise ConditionError(f"{type(node).__name__} is not allowed in a condition")
+
+
+def _is_number(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
 
 
 @dataclass

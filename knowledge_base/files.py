@@ -10,6 +10,7 @@ DICT_FILES = ("dict/user_words.txt", "dict/synonyms.yaml", "dict/stopwords.txt")
 def kb_files(root: Path) -> list[Path]:
     files = list((root / "scenarios").glob("*.yaml")) + [root / name for name in ("facts.yaml", "parameters.yaml", "out_of_scope.yaml")]
     files += [root / name for name in DICT_FILES]
+    files += list((root / "holidays").glob("*.yaml")) + [root / "drafts.yaml"]  # checked when loading, so part of the build
     return [p for p in files if p.is_file()]
 
 

@@ -1,8 +1,10 @@
 """`weiquan kb lint`: every problem in a knowledge base, each as `file:line: error|warning: message`.
 
 Errors make the knowledge base wrong (it would not load, a rule points nowhere, a scenario's own tests
-fail, two scenarios claim the same question); warnings make it weaker (an example that matches another
-scenario better, a rule that can never fire, a parameter nobody uses, too few examples).
+fail, two scenarios claim the same question, a scaffold placeholder is left, a scenario has fewer examples or
+tests than the minimum, its topic is listed out of scope, a file reads differently without libyaml); warnings
+make it weaker (an example that matches another scenario better, a rule that can never fire, a parameter
+nobody uses).
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import ast
 from dataclasses import asdict
 from pathlib import Path
 
+from .holidays import holiday_files, holiday_warnings
 from .model import KnowledgeBaseError, Problem
 
 MIN_EXAMPLES = 100  # per scenario and language: fewer do not cover the ways real people ask
@@ -17,6 +20,9 @@ LONG_EXAMPLE = {"zh": 30, "en": 60}  # characters: real questions are often long
 MIN_LONG_SHARE = 0.15  # … so at least this share of the examples should be that long
 CONFUSION_MARGIN = 0.9  # the example held out, another scenario this much more probable than its own: a reader should look
 CONFUSION_FOLDS = 4
+MIN_EXAMPLES_REQUIRED = 30  # per language: fewer is an error (MIN_EXAMPLES above is what matching wants)
+MIN_TESTS = 6
+PLACEHOLDER = "TODO"  # what `kb new` leaves for the author to replace
 
 
 def lint(root: Path) -> list[Problem]:
@@ -25,9 +31,11 @@ def lint(root: Path) -> list[Problem]:
 
     try:
         kb = load(root)
-    except KnowledgeBaseError as exc:
-        return sorted(exc.problems, key=_order)  # nothing else can be checked on a base that does not load
-    problems: list[Problem] = []
+    except KnowledgeBaseError as exc:  # little else can be checked on a base that does not load
+        return sorted(exc.problems + _portability(root), key=_order)
+    problems: list[Problem] = _portability(root)
+    problems += _placeholders(kb)
+    problems += holiday_warnings(root)
     problems += _catalogue(kb)
     problems += _dead_rules(kb)
     problems += _unused(kb)
@@ -35,6 +43,7 @@ def lint(root: Path) -> list[Problem]:
     problems += _uniform_examples(kb)
     problems += _duplicate_examples(kb)
     problems += _confused_examples(kb)
+    problems += _topics_out_of_scope(kb)
     problems += _failing_tests(kb)
     from .drafts import lint_case_files  # drafts.yaml and case_events.yaml
 
@@ -62,18 +71,64 @@ def _rel(sid: str) -> str:
     return f"scenarios/{sid}.yaml"
 
 
+# ------------------------------------------------------------------ files that read the same everywhere
+
+
+def _yaml_files(root: Path) -> list[Path]:
+    names = ["facts.yaml", "parameters.yaml", "out_of_scope.yaml", "dict/synonyms.yaml", "catalogue.yaml", "drafts.yaml"]
+    scenarios = sorted((root / "scenarios").glob("*.yaml")) if (root / "scenarios").is_dir() else []
+    return [p for p in [root / n for n in names] + scenarios + holiday_files(root) if p.is_file()]
+
+
+def _portability(root: Path) -> list[Problem]:
+    from .safe_yaml import portability_problem
+
+    found = (portability_problem(path, path.relative_to(root).as_posix()) for path in _yaml_files(root))
+    return [problem for problem in found if problem is not None]
+
+
+# ------------------------------------------------------------------ scaffold placeholders left in
+
+
+def _placeholders(kb) -> list[Problem]:
+    from .safe_yaml import read_yaml
+
+    out = []
+    for path in _yaml_files(kb.root):
+        rel = path.relative_to(kb.root).as_posix()
+        data, lines, _ = read_yaml(path, rel)
+        for where, text in _texts(data, ()):
+            if PLACEHOLDER in text:
+                out.append(Problem(rel, _line(kb, rel, *where) if rel in kb.lines else lines.get(where, 1),
+                                   f"placeholder left from the scaffold: {text[:60]!r}", "error"))
+    return out
+
+
+def _texts(data, path: tuple):
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _texts(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _texts(value, path + (index,))
+
+
 # ------------------------------------------------------------------ one file per catalogue id
 
 
 def _catalogue(kb) -> list[Problem]:
+    from .safe_yaml import read_yaml
+
     path = kb.root / "catalogue.yaml"
     if not path.is_file():
         return []
-    import yaml
-
-    ids = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    ids, _, problems = read_yaml(path, "catalogue.yaml")
+    if problems or not isinstance(ids, list):
+        return problems or [Problem("catalogue.yaml", 1, "expected a list of scenario ids", "error")]
     out = []
-    for sid in ids:
+    for sid in map(str, ids):
         if sid not in kb.scenarios:
             out.append(Problem(_rel(sid), 1, f"catalogue id {sid!r} has no scenario file", "error"))
     return out
@@ -174,7 +229,11 @@ def _thin(kb) -> list[Problem]:
         for lang in ("zh", "en"):
             count = len(scenario.examples.get(lang))
             if count < MIN_EXAMPLES:
-                out.append(Problem(_rel(sid), _line(kb, _rel(sid), "examples", lang), f"only {count} {lang} examples (at least {MIN_EXAMPLES} make matching reliable)", "warning"))
+                level = "error" if count < MIN_EXAMPLES_REQUIRED else "warning"
+                needed = MIN_EXAMPLES_REQUIRED if level == "error" else MIN_EXAMPLES
+                out.append(Problem(_rel(sid), _line(kb, _rel(sid), "examples", lang), f"only {count} {lang} examples (at least {needed} make matching reliable)", level))
+        if len(scenario.tests) < MIN_TESTS:
+            out.append(Problem(_rel(sid), _line(kb, _rel(sid), "tests"), f"only {len(scenario.tests)} tests (at least {MIN_TESTS}: both sides of every period, floors and caps)", "error"))
     return out
 
 
@@ -259,6 +318,40 @@ def _confused_examples(kb) -> list[Problem]:
                 out.append(Problem(_rel(sid), _line(kb, _rel(sid), "examples", lang, index),
                                    f"example {text!r} matches {best.id} better ({best.score:.2f} against {own.score:.2f} for {sid})", "warning"))
     return sorted(out, key=lambda p: (p.file, p.line))
+
+
+# ------------------------------------------------------------------ a scenario's topic listed out of scope
+
+
+def _topics_out_of_scope(kb) -> list[Problem]:
+    """A question listed in out_of_scope.yaml that a new scenario answers: the scenario covers a topic the
+    knowledge base says it does not (the out-of-scope entry then drags the scenario's precision down). Only
+    scenarios outside catalogue.yaml are checked: how the catalogue's own scenarios border the out-of-scope
+    class is the matcher's to get right, and `kb eval` measures it."""
+    from assistant.engine import load_engine
+
+    new = set(kb.scenarios) - set(_catalogue_ids(kb))
+    if not new:
+        return []
+    matcher = load_engine(kb.root).matcher
+    out = []
+    for lang in ("zh", "en"):
+        for index, question in enumerate(kb.out_of_scope.examples.get(lang)):
+            sid = matcher.match(question).scenario
+            if sid in new:
+                line = _line(kb, "out_of_scope.yaml", "examples", lang, index)
+                out.append(Problem(_rel(sid), _line(kb, _rel(sid), "id"),
+                                   f"its topic is listed out of scope: out_of_scope.yaml:{line} {question!r} is answered by {sid}; "
+                                   "remove that line from out_of_scope.yaml if the scenario now covers it", "error"))
+    return out
+
+
+def _catalogue_ids(kb) -> list[str]:
+    from .safe_yaml import read_yaml
+
+    path = kb.root / "catalogue.yaml"
+    ids = read_yaml(path, "catalogue.yaml")[0] if path.is_file() else None
+    return [str(i) for i in ids] if isinstance(ids, list) else []
 
 
 # ------------------------------------------------------------------ the scenarios' own tests

@@ -5,73 +5,14 @@ import difflib
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from .files import DICT_FILES, fingerprint
 from .model import KnowledgeBase, KnowledgeBaseError, Problem  # noqa: F401  (re-exported)
+from .safe_yaml import read_text, read_yaml  # noqa: F401  (read_yaml re-exported)
 from .schema import FactCatalogue, OutOfScope, ParameterFile, Scenario
 
-try:  # libyaml's parser is several times faster; both are safe loaders
-    _SafeLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _SafeLoader = yaml.SafeLoader
-
-
-
-# ---------------------------------------------------------------- YAML with line numbers
-
-
-def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
-    """Map every path in a YAML document to the 1-based line where its value starts."""
-    out = {} if out is None else out
-    out[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            key_path = path + (key.value,)
-            _line_map(value, key_path, out)
-            out[key_path] = key.start_mark.line + 1  # point at the key, where an author looks
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _line_map(item, path + (index,), out)
-    return out
-
-
-def _duplicate_keys(node: yaml.Node, rel: str) -> Iterable[Problem]:
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key, value in node.value:
-            if key.value in seen:
-                yield Problem(rel, key.start_mark.line + 1, f"duplicate key {key.value!r}")
-            seen.add(key.value)
-            yield from _duplicate_keys(value, rel)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from _duplicate_keys(item, rel)
-
-
-def read_yaml(path: Path, rel: str) -> tuple[Any, dict[tuple, int], list[Problem]]:
-    """Parse one file safely. Returns (data, line map, problems)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, {}, [Problem(rel, 1, f"not UTF-8 text ({exc.reason})")]
-    except OSError as exc:
-        return None, {}, [Problem(rel, 1, f"cannot read: {exc.strerror}")]
-    loader = _SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, {}, [Problem(rel, 1, "file is empty")]
-        data = loader.construct_document(node)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else 1
-        reason = getattr(exc, "problem", None) or str(exc)
-        return None, {}, [Problem(rel, line, f"invalid YAML: {reason}")]
-    finally:
-        loader.dispose()
-    return data, _line_map(node), list(_duplicate_keys(node, rel))
+# ---------------------------------------------------------------- YAML with line numbers (see safe_yaml)
 
 
 def _nearest_line(lines: dict[tuple, int], loc: tuple) -> int:
@@ -135,9 +76,11 @@ def validate(model: type[BaseModel], data: Any, rel: str, lines: dict[tuple, int
 # ---------------------------------------------------------------- the whole knowledge base
 
 
-def _read_word_list(path: Path) -> list[str]:
+def _read_word_list(root: Path, rel: str, problems: list[Problem]) -> list[str]:
+    text, found = read_text(root / rel, rel)
+    problems.extend(found)
     words = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    for raw in (text or "").splitlines():
         line = raw.split("#", 1)[0].strip()
         if line:
             words.append(line)
@@ -160,8 +103,13 @@ def load(root: Path | str) -> KnowledgeBase:
         problems.extend(found)
         if found and data is None:
             return None
-        instance, found = validate(model, data, rel, lines)
+        try:
+            instance, found = validate(model, data, rel, lines)
+        except (RecursionError, MemoryError):  # pragma: no cover - read_yaml's limits are meant to prevent it
+            instance, found = None, [Problem(rel, 1, "too large or too deeply nested to check")]
         problems.extend(found)
+        if instance is not None:
+            problems.extend(check_patterns(getattr(instance, "facts", {}), rel, lines))
         return instance
 
     catalogue = read("facts.yaml", FactCatalogue)
@@ -207,6 +155,9 @@ def load(root: Path | str) -> KnowledgeBase:
             line = all_lines.get("parameters.yaml", {}).get(("compensation", name, "amount_fact"), 1)
             problems.append(Problem("parameters.yaml", line, f"compensation {name!r}: unknown fact {basis.amount_fact!r}"))
 
+    from .holidays import check_holidays
+
+    problems.extend(check_holidays(root))
     dictionaries = {}
     for rel in DICT_FILES:
         path = root / rel
@@ -244,10 +195,28 @@ def _read_dictionaries(root: Path, problems: list[Problem]) -> dict:
     elif data is not None:
         problems.append(Problem(rel, 1, "expected a mapping of canonical word → list of synonyms"))
     return {
-        "user_words": _read_word_list(root / "dict/user_words.txt"),
+        "user_words": _read_word_list(root, "dict/user_words.txt", problems),
         "synonyms": synonyms,
-        "stopwords": set(_read_word_list(root / "dict/stopwords.txt")),
+        "stopwords": set(_read_word_list(root, "dict/stopwords.txt", problems)),
     }
+
+
+# ---------------------------------------------------------------- extract patterns
+
+
+def check_patterns(facts: dict, rel: str, lines: dict[tuple, int]) -> list[Problem]:
+    """Every `extract:` pattern must be safe to search in any text (no nested quantifiers)."""
+    from .patterns import pattern_problem
+
+    problems = []
+    for name, definition in facts.items():
+        for value, patterns in definition.extract.items():
+            for index, pattern in enumerate(patterns):
+                reason = pattern_problem(pattern)
+                if reason:
+                    line = _nearest_line(lines, ("facts", name, "extract", value, index))
+                    problems.append(Problem(rel, line, f"facts.{name}.extract.{value}: {reason}"))
+    return problems
 
 
 # ---------------------------------------------------------------- references inside a scenario

@@ -18,6 +18,16 @@ def shipped_kb_dir() -> Path:
     return _PACKAGE_DIR.parent / "data"
 
 
+def is_installed(path: Path) -> bool:
+    """Whether a folder lies inside an installed package (the wheel's own knowledge base, site-packages): files
+    there are shared by every user of that Python and replaced on upgrade, so weiquan never writes there."""
+    resolved = Path(path).resolve()
+    if {"site-packages", "dist-packages"} & set(resolved.parts):
+        return True
+    inside = (_PACKAGE_DIR / "data").resolve()
+    return (inside / "scenarios").is_dir() and (resolved == inside or inside in resolved.parents)
+
+
 def user_home() -> Path:
     """Where user data goes: $WEIQUAN_HOME, else the platformdirs user-data folder. Never created here."""
     env = os.environ.get("WEIQUAN_HOME")
@@ -36,3 +46,27 @@ def cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("weiquan", appauthor=False))
+
+
+CACHE_BUILDS_KEPT = 3  # the shipped knowledge base and an author's copy or two
+
+
+def prune_cache(pattern: str = "engine-*", keep: int = CACHE_BUILDS_KEPT) -> list[Path]:
+    """Remove all but the `keep` newest files matching `pattern` in the cache folder, so that editing a knowledge
+    base does not leave one build per edit behind. Returns what was removed; never raises (a file another process
+    removed first, or a read-only folder, only means less was pruned)."""
+    folder = cache_dir()
+    dated = []
+    for path in folder.glob(pattern) if folder.is_dir() else []:
+        try:
+            dated.append((path.stat().st_mtime, path.name, path))
+        except OSError:
+            continue
+    removed = []
+    for _, _, path in sorted(dated, reverse=True)[keep:]:
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            continue
+    return removed

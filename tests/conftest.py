@@ -24,6 +24,15 @@ def weiquan_home(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel `pip install .` would install, built once per session."""
+    from hatchling.builders.wheel import WheelBuilder
+
+    folder = tmp_path_factory.mktemp("wheel")
+    return Path(next(iter(WheelBuilder(str(ROOT)).build(directory=str(folder), versions=["standard"]))))
+
+
+@pytest.fixture(scope="session")
 def engine(weiquan_home):
     from assistant.engine import load_engine
 

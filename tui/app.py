@@ -10,52 +10,52 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from typing import Iterable
+
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
 
 from .messages import EngineFailed, EngineReady, TurnFailed, TurnReady
+from .texts import KEYS, UI, key_names
 from .widgets import FactsPanel, Greeting, Suggestions, Transcript, UserBubble, VerdictCard, assistant_bubble
 
-_UI = {
-    "zh": {
-        "loading": "⏳ 正在载入知识库…", "ready": "● 就绪", "busy": "… 思考中", "failed": "✖ 知识库无法载入",
-        "placeholder": "描述你的问题，按 Enter 发送（F1 帮助）", "date": "日期：2026-11-16 / 11月16号 / 昨天 / 3天前",
-        "not_sure": "不确定", "evidence": "要准备什么证据", "refuses": "卖家拒绝怎么办", "new": "重新开始",
-        "yes": "是", "no": "否", "saved": "已保存到 {path}", "save_to": "保存为 Markdown 文件：",
-        "edit": "更正 {label}：", "reloaded": "知识库已重新载入", "nothing": "还没有可以保存的答复",
-        "kept": "已存为案件 {id}（F3 查看全部案件）",
-        "greeting": "你好，我是维权助手。说说遇到了什么问题：在哪个平台、买了什么、现在卡在哪一步。",
-    },
-    "en": {
-        "loading": "⏳ Loading the knowledge base…", "ready": "● Ready", "busy": "… thinking", "failed": "✖ Knowledge base failed",
-        "placeholder": "Describe your problem and press Enter (F1 for help)", "date": "Date: 2026-11-16 / Nov 16 / yesterday / 3 days ago",
-        "not_sure": "Not sure", "evidence": "What evidence do I need", "refuses": "What if the seller refuses", "new": "Start over",
-        "yes": "Yes", "no": "No", "saved": "Saved to {path}", "save_to": "Save as a Markdown file:",
-        "edit": "Correct {label}:", "reloaded": "Knowledge base reloaded", "nothing": "There is no answer to save yet",
-        "kept": "Kept as case {id} (F3 lists all cases)",
-        "greeting": "Hi, I'm weiquan. Tell me what went wrong: which platform, what you bought, and where things are stuck.",
-    },
-}
+# Actions that open a screen or change the conversation: not offered while another screen is on top.
+_MAIN_SCREEN_ONLY = {"help", "browse", "toggle_language", "new_conversation", "save", "keep_case", "cases", "reload"}
 
+
+def _bindings() -> list[Binding]:
+    """The footer speaks the reply's language: each footer key is bound twice, once per language, and
+    check_action lets only the current language's binding show and run."""
+    out = []
+    for key in KEYS:
+        if not key.footer:
+            out.append(Binding(key.keys, key.action, key.label["en"], show=False))
+            continue
+        for lang in ("zh", "en"):
+            out.append(Binding(key.keys, f"by_key('{lang}', '{key.action}')", key.label[lang],
+                               priority=key.action in ("quit", "command_palette")))
+    return out
+
+
+class ChatScreen(Screen):
+    """The chat itself. Whenever it is back on top (a help page, a correction, a list closed), typing goes to
+    the prompt again: nothing typed next is lost."""
+
+    AUTO_FOCUS = "#prompt"
+
+    def on_screen_resume(self) -> None:
+        self.call_after_refresh(self.app.focus_prompt)
 
 class WeiquanApp(App[None]):
     CSS_PATH = "weiquan.tcss"
     TITLE = "weiquan 维权"
     SUB_TITLE = "after-sale disputes · 售后维权"
-    BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit 退出", priority=True),
-        Binding("f1", "help", "Help 帮助"),
-        Binding("ctrl+b", "browse", "Scenarios 情形"),
-        Binding("ctrl+l", "toggle_language", "中文/EN"),
-        Binding("ctrl+n", "new_conversation", "New 新对话"),
-        Binding("ctrl+s", "save", "Save 保存"),
-        Binding("f2", "keep_case", "Keep case 存案"),
-        Binding("f3,ctrl+o", "cases", "Cases 案件"),
-        Binding("ctrl+r", "reload", "Reload 重载", show=False),
-    ]
+    BINDINGS = _bindings()
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self, kb_dir: str | Path | None = None, today: dt.date | None = None, lang: str = "auto") -> None:
         super().__init__()
@@ -71,6 +71,9 @@ class WeiquanApp(App[None]):
         self.case_facts_seen: dict = {}  # the case's facts as this conversation last wrote or read them
     # ------------------------------------------------------------------ layout
 
+    def get_default_screen(self) -> Screen:
+        return ChatScreen(id="_default")
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="body"):
@@ -81,7 +84,7 @@ class WeiquanApp(App[None]):
                     yield Label(self._ui("loading"), id="status")
                 yield Suggestions(id="suggestions")  # after the prompt: Tab goes from typing to the buttons
             yield FactsPanel(id="facts")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # Ctrl+P is one of the keys, in the current language
 
     @property
     def lang(self) -> str:
@@ -90,7 +93,40 @@ class WeiquanApp(App[None]):
         return self.conversation.lang if self.conversation else "zh"
 
     def _ui(self, key: str, **kwargs) -> str:
-        return _UI[self.lang][key].format(**kwargs)
+        return UI[self.lang][key].format(**kwargs)
+
+    # ------------------------------------------------------------------ keys: footer, palette, focus
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "by_key":
+            lang, name = parameters
+            return lang == self.lang and self.check_action(str(name), ())
+        if action in _MAIN_SCREEN_ONLY and not isinstance(self.screen, ChatScreen):
+            return False
+        return True
+
+    async def action_by_key(self, lang: str, action: str) -> None:
+        await self.run_action(action)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette lists every action with its key, so each can be found by name."""
+        yield from super().get_system_commands(screen)
+        for key in KEYS:
+            if key.action != "command_palette" and self.check_action(key.action.split("(")[0], ()):
+                action = key.action
+                yield SystemCommand(f"{key.does[self.lang]}  ({key_names(key.keys)})", key.does["en" if self.lang == "zh" else "zh"],
+                                    lambda action=action: self.run_action(action))
+
+    def focus_prompt(self) -> None:
+        if isinstance(self.screen, ChatScreen):
+            self.query_one("#prompt", Input).focus()
+
+    def action_scroll_transcript(self, where: str) -> None:
+        transcript = self.query_one("#transcript", Transcript)
+        for card in transcript.query(VerdictCard):
+            card.follow = False  # the person is reading elsewhere now
+        {"page_up": transcript.scroll_page_up, "page_down": transcript.scroll_page_down,
+         "home": transcript.scroll_home, "end": transcript.scroll_end}[where](animate=False)
 
     def on_mount(self) -> None:
         self.query_one("#suggestions", Suggestions).display = False
@@ -172,8 +208,8 @@ class WeiquanApp(App[None]):
 
     def on_turn_ready(self, message: TurnReady) -> None:
         self.busy = False
-        self._set_status("ready")
         self.show_turn(message.turn, replace_last=message.replace_last)
+        self._set_status("ready")  # after the turn: in the reply's language
         self._next()
 
     def on_turn_failed(self, message: TurnFailed) -> None:
@@ -210,6 +246,7 @@ class WeiquanApp(App[None]):
         self._offer(turn)
         self.query_one("#facts", FactsPanel).show(self.engine.kb, turn.scenario, turn.facts, turn.lang)
         self.query_one("#prompt", Input).placeholder = self._placeholder(turn)
+        self.refresh_bindings()  # the footer follows the reply's language
 
     def _placeholder(self, turn) -> str:
         definition = self._asked_definition(turn)
@@ -238,31 +275,41 @@ class WeiquanApp(App[None]):
     @on(Suggestions.Picked)
     def _picked(self, event: Suggestions.Picked) -> None:
         self.send(event.text)
+        self.focus_prompt()  # the buttons are about to be replaced: typing goes on in the prompt
 
     # ------------------------------------------------------------------ facts, screens, actions
 
     @on(FactsPanel.Edit)
     def _edit_fact(self, event: FactsPanel.Edit) -> None:
+        """Correct a fact with its own choices (a list to pick from) or by typing a date or a number."""
         turn = self.last_turn
         if turn is None or event.name not in turn.facts:
             return
         scenario = self.engine.kb.scenarios.get(turn.scenario or "")
         definition = self.engine.kb.fact(event.name, scenario)
-        value = turn.facts[event.name].as_json()["value"]
+        value = str(turn.facts[event.name].as_json()["value"])
         label = definition.label.get(self.lang) if definition else event.name
+        kind = definition.type if definition else "text"
+        choices = None
+        if kind == "enum":
+            choices = [(choice.label.get(self.lang), choice.value) for choice in definition.choices]
+        elif kind == "boolean":
+            choices = [(self._ui("yes"), "true"), (self._ui("no"), "false")]
+            value = value.lower()
+        hint = self._ui("pick" if choices else "type_date" if kind == "date" else "type_value")
 
         def corrected(new: str | None) -> None:
             if new is not None and new.strip():
                 self.send(f"{event.name}={new.strip()}")
 
-        from .screens import AskTextScreen
+        from .screens import CorrectFactScreen
 
-        self.push_screen(AskTextScreen(self._ui("edit", label=label), str(value)), corrected)
+        self.push_screen(CorrectFactScreen(self._ui("edit", label=label), hint, choices=choices, value=value), corrected)
 
     def action_help(self) -> None:
         from .screens import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.lang))
 
     def action_browse(self) -> None:
         if self.engine is None:
@@ -283,6 +330,8 @@ class WeiquanApp(App[None]):
         if self.conversation is None:
             return
         self.fixed_lang = "en" if self.lang == "zh" else "zh"
+        self.refresh_bindings()
+        self.query_one("#prompt", Input).placeholder = self._ui("placeholder")
         self.send("English" if self.fixed_lang == "en" else "中文", show=False, replace_last=self.last_turn is not None)
 
     def action_new_conversation(self) -> None:

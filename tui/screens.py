@@ -1,4 +1,4 @@
-"""Screens beside the chat: scenario browser, help, correcting a fact, saving the answer."""
+"""Screens beside the chat: scenario browser, help, correcting a fact, saving the answer, the cases."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,61 +6,35 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, Markdown, OptionList
+from textual.widgets import Footer, Input, Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-HELP_ZH = """\
-# 帮助 / Help
-
-| 按键 Key | 作用 What it does |
-|---|---|
-| Enter | 发送 / send |
-| Tab / Shift+Tab | 在输入框、建议按钮、已知信息之间切换 / move between prompt, suggestions and facts |
-| Ctrl+B | 浏览全部情形 / browse all scenarios |
-| Ctrl+L | 中文 ⇄ English |
-| Ctrl+N | 新的对话 / new conversation |
-| Ctrl+S | 把答复保存为 Markdown / save the answer as Markdown |
-| F2 | 把当前对话存为案件 / keep this conversation as a case |
-| F3 / Ctrl+O | 案件列表（倒计时）/ cases with countdowns |
-| Ctrl+R | 重新载入知识库 / reload the knowledge base |
-| F1 | 帮助 / this help |
-| Escape | 关闭当前页面 / close this screen |
-| Ctrl+Q | 退出 / quit |
-
-## 可以这样问
-
-- 淘宝买的东西显示签收了，但我没收到
-- 不喜欢了能退吗？11月14号签收的
-- 天猫买到假货，花了299，能赔多少
-- 我是卖家，被投诉卖假货了，昨天收到的通知
-
-## You can ask
-
-- My Taobao parcel never arrived
-- Can I return this jacket? I got it on Nov 16
-- The seller hasn't shipped for five days (Tmall, paid 1,299)
-- As a seller, a buyer returned an empty box
-
-回答问题时可以选按钮、输入编号、日期（2026-11-16、11月16号、昨天、3天前），也可以回答“不确定”。
-Answers can be a button, a number, a date (2026-11-16, Nov 16, yesterday, 3 days ago) or "not sure".
-"""
-
-
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "dismiss", "Close")]
+    """Keys and example questions in the current language; scrolls with ↑↓ and PageUp/PageDown."""
+
+    BINDINGS = [Binding("escape,f1", "dismiss", "关闭 Close")]
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help"):
-            yield Markdown(HELP_ZH)
-        yield Footer()
+        from .texts import help_markdown
+
+        with VerticalScroll(id="help"):
+            yield Markdown(help_markdown(self.lang))
+        yield Footer(show_command_palette=False)  # Ctrl+P is among the keys already
+
+    def on_mount(self) -> None:
+        self.query_one("#help", VerticalScroll).focus()
 
 
 class BrowserScreen(Screen[str | None]):
     """All scenarios, filterable; Enter starts that scenario's interview."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Back")]
+    BINDINGS = [Binding("escape", "dismiss_none", "返回 Back")]
 
     def __init__(self, kb, lang: str) -> None:
         super().__init__()
@@ -70,7 +44,7 @@ class BrowserScreen(Screen[str | None]):
         placeholder = "筛选情形（中文或英文）" if self.lang == "zh" else "Filter scenarios (Chinese or English)"
         yield Input(placeholder=placeholder, id="filter")
         yield OptionList(id="scenarios")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # Ctrl+P is among the keys already
 
     def on_mount(self) -> None:
         self._fill("")
@@ -112,7 +86,7 @@ class BrowserScreen(Screen[str | None]):
 class AskTextScreen(ModalScreen[str | None]):
     """One line of input: correcting a fact, or where to save. Escape cancels, nothing changes."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "取消 Cancel")]
 
     def __init__(self, prompt: str, value: str = "") -> None:
         super().__init__()
@@ -134,6 +108,46 @@ class AskTextScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class CorrectFactScreen(ModalScreen[str | None]):
+    """Correct one fact with its own kind of input: its choices (or yes/no) as a list to pick from, a date or a
+    number typed. Returns the value to set, or None when Escape cancels (nothing changes)."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消 Cancel")]
+
+    def __init__(self, title: str, hint: str, *, choices: list[tuple[str, str]] | None = None, value: str = "") -> None:
+        super().__init__()
+        self.title_text, self.hint, self.choices, self.value = title, hint, choices, value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="correct"):
+            yield Label(self.title_text, markup=False, classes="title")
+            if self.choices:
+                yield OptionList(*[Option(label) for label, _ in self.choices], id="correct-choices")
+            else:
+                yield Input(value=self.value, id="correct-input")
+            yield Static(self.hint, markup=False, classes="hint")
+
+    def on_mount(self) -> None:
+        if self.choices:
+            options = self.query_one("#correct-choices", OptionList)
+            values = [value for _, value in self.choices]
+            options.highlighted = values.index(self.value) if self.value in values else 0
+            options.focus()
+        else:
+            self.query_one("#correct-input", Input).focus()
+
+    @on(OptionList.OptionSelected, "#correct-choices")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.choices[event.option_index][1])
+
+    @on(Input.Submitted, "#correct-input")
+    def _typed(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 def default_answer_path(lang: str) -> Path:
     import datetime as dt
 
@@ -146,7 +160,7 @@ def default_answer_path(lang: str) -> Path:
 class CasesScreen(Screen[str | None]):
     """The cases kept, soonest deadline first, with how many days are left; Enter continues one."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Back")]
+    BINDINGS = [Binding("escape", "dismiss_none", "返回 Back")]
 
     def __init__(self, kb, today, lang: str) -> None:
         from assistant.cases import CaseStore
@@ -170,7 +184,7 @@ class CasesScreen(Screen[str | None]):
 
         # a title is the user's text: shown as plain text, never read as markup
         yield OptionList(*[Option(Text(self._line(*row)), id=row[0].id) for row in self.rows], id="cases")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # Ctrl+P is among the keys already
 
     def _line(self, case, verdict, deadline) -> str:
         zh = self.lang == "zh"

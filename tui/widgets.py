@@ -1,13 +1,22 @@
 """Widgets of the chat screen. Attributes go down, messages come up: no widget reaches into a sibling."""
 from __future__ import annotations
 
+from typing import Iterable
+
+from rich.cells import cell_len
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import HorizontalScroll, Vertical, VerticalScroll
-from textual.message import Message
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Label, SelectionList, Static
+from textual.message import Message
+from textual.widgets import Button, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from assistant.render import answer_json, labels, value_label, verdict_lines
+
+from .texts import UI
 
 
 class Greeting(Static):
@@ -64,12 +73,12 @@ class VerdictCard(Vertical):
         scenario = kb.scenarios[turn.scenario]
         text = labels(turn.lang)
         lines = verdict_lines(kb, scenario, turn.verdict, turn.lang, self.today, self.calendar)
-        yield Label(lines[0], classes="status", markup=False)
+        yield Static(lines[0], classes="status", markup=False)  # a Static wraps where a Label would cut it
         # no space after the bullet: Rich would break there and leave the bullet alone on its line
         yield Static("\n".join(line.replace("  · ", "  ·") for line in lines[1:]), classes="details", markup=False)
         evidence = turn.verdict.outcome.evidence or scenario.evidence
         yield Label(text["evidence"], classes="heading", markup=False)
-        yield SelectionList[int](*[(item.get(turn.lang), n) for n, item in enumerate(evidence)], id="evidence")
+        yield EvidenceChecklist([item.get(turn.lang) for item in evidence], id="evidence")
         answer = answer_json(kb, turn.scenario, turn.lang)
         yield Label(text["escalation"], classes="heading", markup=False)
         yield Static("\n".join(f"{n}. {step}" for n, step in enumerate(answer["escalation"], 1)), markup=False)
@@ -81,26 +90,110 @@ class VerdictCard(Vertical):
 
     @property
     def ticked(self) -> set[int]:
-        return set(self.query_one("#evidence", SelectionList).selected)
+        return set(self.query_one("#evidence", EvidenceChecklist).selected)
+
+
+class EvidenceChecklist(OptionList):
+    """Evidence to gather, each item ticked when in hand: `[x]` or `[ ]` reads without colour, long items wrap
+    under their text. Enter, Space or a click toggles an item. Mirrors SelectionList's `selected`/`select`/
+    `deselect`/`toggle` and its SelectedChanged message."""
+
+    BINDINGS = [Binding("space", "select", "Tick", show=False)]
+
+    class SelectedChanged(Message):
+        def __init__(self, checklist: "EvidenceChecklist") -> None:
+            super().__init__()
+            self.selection_list = checklist
+
+        @property
+        def control(self) -> "EvidenceChecklist":
+            return self.selection_list
+
+    def __init__(self, items: list[str], ticked: Iterable[int] = (), **kwargs) -> None:
+        self.items = list(items)
+        self._ticked = {n for n in ticked if 0 <= n < len(self.items)}
+        super().__init__(*[Option(self._prompt(n), id=f"evidence-{n}") for n in range(len(self.items))], **kwargs)
+
+    def _prompt(self, n: int) -> Table:
+        row = Table.grid(padding=(0, 1))
+        row.add_column(no_wrap=True)
+        row.add_column(ratio=1)  # wrapped lines stay under the text, not under the box
+        row.add_row(Text("[x]" if n in self._ticked else "[ ]"), Text(self.items[n]))  # Text: "[x]" is not markup
+        return row
+
+    @property
+    def selected(self) -> list[int]:
+        return sorted(self._ticked)
+
+    def toggle(self, n: int) -> None:
+        self._set(n, n not in self._ticked)
+
+    def select(self, n: int) -> None:
+        self._set(n, True)
+
+    def deselect(self, n: int) -> None:
+        self._set(n, False)
+
+    def _set(self, n: int, ticked: bool) -> None:
+        if ticked == (n in self._ticked):
+            return
+        (self._ticked.add if ticked else self._ticked.discard)(n)
+        self.replace_option_prompt_at_index(n, self._prompt(n))
+        self.post_message(self.SelectedChanged(self))
+
+    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.toggle(event.option_index)
 
 
 class Transcript(VerticalScroll):
     """The conversation so far."""
 
 
-class Suggestions(HorizontalScroll):
-    """Buttons for what can be answered now: choices, candidates, "not sure", follow-ups."""
+class Suggestions(Vertical):
+    """Buttons for what can be answered now: choices, candidates, "not sure", follow-ups. They flow onto as many
+    rows as the width needs, so none is ever out of sight."""
 
     class Picked(Message):
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.options: list[tuple[str, str]] = []
+        self._rows: list[list[tuple[str, str]]] = []
+
     def show(self, options: list[tuple[str, str]]) -> None:
         """options: (label, text to send)."""
-        self.remove_children()
-        self.mount_all([Button(Content(label), name=send, classes="suggestion", compact=True) for label, send in options])
+        self.options = list(options)
+        self._flow(self.content_size.width or self.app.size.width)
         self.display = bool(options)
+
+    def on_resize(self) -> None:
+        if self.options and self._rows != self._rows_for(self.content_size.width):
+            self._flow(self.content_size.width)
+
+    def _rows_for(self, width: int) -> list[list[tuple[str, str]]]:
+        rows: list[list[tuple[str, str]]] = []
+        used = 0
+        for label, send in self.options:
+            need = cell_len(label) + 5  # the button adds 4 cells around its label, then a gap of 1
+            if rows and used + need <= width + 1:
+                rows[-1].append((label, send))
+                used += need
+            else:
+                rows.append([(label, send)])
+                used = need
+        return rows
+
+    def _flow(self, width: int) -> None:
+        self._rows = self._rows_for(width)
+        self.remove_children()
+        self.mount_all([
+            Horizontal(*[Button(Content(label), name=send, classes="suggestion", compact=True) for label, send in row], classes="suggestion-row")
+            for row in self._rows
+        ])
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -117,7 +210,7 @@ class FactsPanel(VerticalScroll):
 
     def show(self, kb, scenario_id, facts: dict, lang: str) -> None:
         self.remove_children()
-        title = "已知信息" if lang == "zh" else "Known facts"
+        title = UI[lang]["facts"]
         widgets = [Label(title, classes="heading")]
         scenario = kb.scenarios.get(scenario_id) if scenario_id else None
         for name, fact in facts.items():
