@@ -64,7 +64,8 @@ class WeiquanApp(App[None]):
         self.fixed_lang = None if lang == "auto" else lang
         self.engine = None
         self.conversation = None
-        self.pending: list[tuple[str, bool]] = []  # (text, replace the last reply) waiting for the engine
+        # (text, replace the last reply, a scenario picked in the browser) waiting for the engine
+        self.pending: list[tuple[str, bool, str | None]] = []
         self.busy = False
         self.last_turn = None
         self.case_id: str | None = None  # the case this conversation continues, kept up to date
@@ -93,7 +94,10 @@ class WeiquanApp(App[None]):
         return self.conversation.lang if self.conversation else "zh"
 
     def _ui(self, key: str, **kwargs) -> str:
-        return UI[self.lang][key].format(**kwargs)
+        from assistant.replies import in_script
+
+        script = self.conversation.script if self.conversation is not None else "Hans"
+        return in_script(UI[self.lang][key].format(**kwargs), script if self.lang == "zh" else "Hans")
 
     # ------------------------------------------------------------------ keys: footer, palette, focus
 
@@ -179,26 +183,29 @@ class WeiquanApp(App[None]):
         event.input.value = ""
         self.send(text)
 
-    def send(self, text: str, *, show: bool = True, replace_last: bool = False) -> None:
+    def send(self, text: str, *, show: bool = True, replace_last: bool = False, scenario: str | None = None) -> None:
         if show:
             transcript = self.query_one("#transcript", Transcript)
             transcript.mount(UserBubble(text))
             transcript.scroll_end(animate=False)
-        self.pending.append((text, replace_last))
+        self.pending.append((text, replace_last, scenario))
         self._next()
 
     def _next(self) -> None:
         if self.busy or self.conversation is None or not self.pending:
             return
-        text, replace_last = self.pending.pop(0)
+        text, replace_last, scenario = self.pending.pop(0)
         self.busy = True
         self._set_status("busy")
-        self.answer(text, replace_last)
+        self.answer(text, replace_last, scenario)
 
     @work(thread=True, group="answer")
-    def answer(self, text: str, replace_last: bool) -> None:
+    def answer(self, text: str, replace_last: bool, scenario: str | None = None) -> None:
         try:
-            turn = self.conversation.send(text) if text else self.conversation.start()
+            if scenario is not None:  # picked in the browser: the facts already known are kept
+                turn = self.conversation.choose(scenario)
+            else:
+                turn = self.conversation.send(text) if text else self.conversation.start()
             if self.case_id is not None and turn.facts:
                 self._sync_case_facts(turn)
 
@@ -319,10 +326,7 @@ class WeiquanApp(App[None]):
 
         def chosen(scenario_id: str | None) -> None:
             if scenario_id:
-                from assistant.dialogue import Conversation
-
-                self.conversation = Conversation(self.engine, today=self.today, lang=self.fixed_lang or self.lang, scenario=scenario_id)
-                self.send("", show=False)
+                self.send("", show=False, scenario=scenario_id)
 
         self.push_screen(BrowserScreen(self.engine.kb, self.lang), chosen)
 

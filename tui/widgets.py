@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.render import answer_json, labels, value_label, verdict_lines
+from assistant.render import answer_json, in_script, labels, value_label, verdict_lines
 
 from .texts import UI
 
@@ -71,15 +71,17 @@ class VerdictCard(Vertical):
     def compose(self) -> ComposeResult:
         kb, turn = self.kb, self.turn
         scenario = kb.scenarios[turn.scenario]
-        text = labels(turn.lang)
-        lines = verdict_lines(kb, scenario, turn.verdict, turn.lang, self.today, self.calendar)
+        text = in_script(labels(turn.lang), turn)  # traditional characters for a person who writes them
+        lines = in_script(verdict_lines(kb, scenario, turn.verdict, turn.lang, self.today, self.calendar), turn)
+        answer = in_script(answer_json(kb, turn.scenario, turn.lang), turn)
         yield Static(lines[0], classes="status", markup=False)  # a Static wraps where a Label would cut it
         # no space after the bullet: Rich would break there and leave the bullet alone on its line
         yield Static("\n".join(line.replace("  · ", "  ·") for line in lines[1:]), classes="details", markup=False)
+        yield Label(text["steps"], classes="heading", markup=False)
+        yield Static("\n".join(f"{n}. {step}" for n, step in enumerate(answer["steps"], 1)), markup=False)
         evidence = turn.verdict.outcome.evidence or scenario.evidence
         yield Label(text["evidence"], classes="heading", markup=False)
-        yield EvidenceChecklist([item.get(turn.lang) for item in evidence], id="evidence")
-        answer = answer_json(kb, turn.scenario, turn.lang)
+        yield EvidenceChecklist(in_script([item.get(turn.lang) for item in evidence], turn), id="evidence")
         yield Label(text["escalation"], classes="heading", markup=False)
         yield Static("\n".join(f"{n}. {step}" for n, step in enumerate(answer["escalation"], 1)), markup=False)
         yield Label(text["sources"], classes="heading", markup=False)
