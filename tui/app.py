@@ -19,6 +19,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label
 
+from assistant.replies import in_script
+
 from .messages import EngineFailed, EngineReady, TurnFailed, TurnReady
 from .texts import KEYS, UI, key_names
 from .widgets import FactsPanel, Greeting, Suggestions, Transcript, UserBubble, VerdictCard, assistant_bubble
@@ -94,8 +96,6 @@ class WeiquanApp(App[None]):
         return self.conversation.lang if self.conversation else "zh"
 
     def _ui(self, key: str, **kwargs) -> str:
-        from assistant.replies import in_script
-
         script = self.conversation.script if self.conversation is not None else "Hans"
         return in_script(UI[self.lang][key].format(**kwargs), script if self.lang == "zh" else "Hans")
 
@@ -249,9 +249,10 @@ class WeiquanApp(App[None]):
         if not isinstance(widgets[-1], VerdictCard):  # a card scrolls itself into view once laid out
             transcript.scroll_end(animate=False)
         self.last_turn = turn
-        self.sub_title = self.engine.kb.scenarios[turn.scenario].title.get(turn.lang) if turn.scenario else self.SUB_TITLE
+        title = self.engine.kb.scenarios[turn.scenario].title.get(turn.lang) if turn.scenario else None
+        self.sub_title = in_script(title, turn.script) if title else self.SUB_TITLE
         self._offer(turn)
-        self.query_one("#facts", FactsPanel).show(self.engine.kb, turn.scenario, turn.facts, turn.lang)
+        self.query_one("#facts", FactsPanel).show(self.engine.kb, turn.scenario, turn.facts, turn.lang, turn.script)
         self.query_one("#prompt", Input).placeholder = self._placeholder(turn)
         self.refresh_bindings()  # the footer follows the reply's language
 

@@ -78,12 +78,13 @@ class VerdictCard(Vertical):
         # no space after the bullet: Rich would break there and leave the bullet alone on its line
         yield Static("\n".join(line.replace("  · ", "  ·") for line in lines[1:]), classes="details", markup=False)
         yield Label(text["steps"], classes="heading", markup=False)
-        yield Static("\n".join(f"{n}. {step}" for n, step in enumerate(answer["steps"], 1)), markup=False)
+        # a no-break space keeps each number on its step's first line when the step wraps
+        yield Static("\n".join(f"{n}.\u00a0{step}" for n, step in enumerate(answer["steps"], 1)), markup=False)
         evidence = turn.verdict.outcome.evidence or scenario.evidence
         yield Label(text["evidence"], classes="heading", markup=False)
         yield EvidenceChecklist(in_script([item.get(turn.lang) for item in evidence], turn), id="evidence")
         yield Label(text["escalation"], classes="heading", markup=False)
-        yield Static("\n".join(f"{n}. {step}" for n, step in enumerate(answer["escalation"], 1)), markup=False)
+        yield Static("\n".join(f"{n}.\u00a0{step}" for n, step in enumerate(answer["escalation"], 1)), markup=False)
         yield Label(text["sources"], classes="heading", markup=False)
         yield Static(
             "\n".join(f"• {s['title']} [{text['confidence'][s['confidence']]}]" for s in answer["sources"]),
@@ -210,16 +211,18 @@ class FactsPanel(VerticalScroll):
             super().__init__()
             self.name = name
 
-    def show(self, kb, scenario_id, facts: dict, lang: str) -> None:
+    def show(self, kb, scenario_id, facts: dict, lang: str, script: str = "Hans") -> None:
+        from assistant.replies import in_script
+
         self.remove_children()
-        title = UI[lang]["facts"]
+        title = in_script(UI[lang]["facts"], script)
         widgets = [Label(title, classes="heading")]
         scenario = kb.scenarios.get(scenario_id) if scenario_id else None
         for name, fact in facts.items():
             definition = kb.fact(name, scenario)
             label = definition.label.get(lang) if definition else name
             value = value_label(definition, fact.value, lang)
-            widgets.append(Button(Content(f"{label}: {value}"), name=name, classes="fact", compact=True))
+            widgets.append(Button(Content(in_script(f"{label}: {value}", script)), name=name, classes="fact", compact=True))
         if not facts:
             widgets.append(Static("—", classes="empty"))
         self.mount_all(widgets)
