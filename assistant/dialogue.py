@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .answers import parse_answer
 from .eligibility import Evaluation, Evaluator, Verdict
-from .extract import DateError, extract_facts, parse_date_text
-from .facts import Fact, FactError, parse_value
+from .extract import DateError, extract_facts
+from .facts import Fact, FactError
 from .match import MatchResult, Ranked
 from .text import clean, guess_language, normalise
 
@@ -301,31 +302,7 @@ class Conversation:
         definition = self.kb.fact(name, self.kb.scenarios.get(self.scenario or ""))
         if definition is None:
             raise FactError(f"unknown fact {name!r}")
-        if definition.type == "date":
-            return parse_date_text(text, self.today)
-        if definition.type == "enum":
-            stripped = text.strip().rstrip(".、")
-            if stripped.isdigit() and 1 <= int(stripped) <= len(definition.choices):
-                return definition.choices[int(stripped) - 1].value
-            lowered = text.strip().lower()
-            for choice in definition.choices:  # a label inside a longer answer: "在天猫买的"
-                if choice.label.zh.lower() in lowered or choice.label.en.lower() == lowered:
-                    return choice.value
-            if name in ("platform", "role", "order_status", "seller_response"):
-                extracted = extract_facts(text, self.today).get(name)
-                if extracted is not None:
-                    return extracted
-        if definition.type in ("number", "integer"):
-            extracted = extract_facts(text, self.today).get("price") if name == "price" else None
-            if extracted is not None and not re.fullmatch(r"[\d.,\s]+", text.strip()):
-                return extracted
-        if definition.type == "boolean":
-            lowered = text.strip().lower()
-            if re.match(r"^(是|是的|对|对的|有|有的|嗯|yes|yeah|yep|y|true|correct)\b", lowered):
-                return True
-            if re.match(r"^(否|不是|没有|不|没|no|nope|n|false)\b", lowered):
-                return False
-        return parse_value(name, definition, text)
+        return parse_answer(name, definition, text, self.today)
 
     def _answer(self, name: str, text: str) -> Turn:
         if _UNSURE.match(text.strip()):
