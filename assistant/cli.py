@@ -142,13 +142,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.question == "-":
         console = None if args.json else _console()
         for question in _read_lines(sys.stdin.buffer):
-            turn, data = answer(question)
+            try:  # one line that cannot be answered gets an error object; the batch goes on
+                turn, data = answer(question)
+                line = json.dumps(data, ensure_ascii=False, allow_nan=False) if args.json else None
+            except Exception as exc:  # a bug on one line: reported on that line, never the end of the batch
+                line, turn = json.dumps(_unanswered(question, exc), ensure_ascii=False, allow_nan=False), None
+                print(f"weiquan: internal error on one line: {type(exc).__name__}: {clean(str(exc))[:200]}", file=sys.stderr)
             if args.json:
-                sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+                sys.stdout.write(line + "\n")
                 sys.stdout.flush()
-            else:
+            elif turn is not None:
                 print_turn(console, kb, turn)
                 console.print()
+            else:
+                print(_unanswered(question, None)["say"] + "\n", flush=True)
         return ExitCode.OK
 
     question = decode_arg(args.question or "")
@@ -156,10 +163,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise UsageError("the question is empty: ask something, or give --scenario ID")
     turn, data = answer(question)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
     else:
         print_turn(_console(), kb, turn)
     return ExitCode.OK
+
+
+def _unanswered(question: str, exc: Exception | None) -> dict:
+    """The JSON object for a batch line that could not be answered: the contract's keys, nothing decided."""
+    from .text import clean, guess_language
+
+    query = clean(question)
+    lang = guess_language(query)
+    say = "这一行没能回答（内部错误），已跳过。" if lang == "zh" else "This line could not be answered (internal error); skipped."
+    reason = f"internal error: {type(exc).__name__}: {clean(str(exc))[:200]}" if exc is not None else "internal error"
+    return {"query": query, "scenario": None, "score": 0.0, "candidates": [], "lang": lang, "say": say, "answer": None,
+            "facts": {}, "missing_facts": [], "verdict": None, "asking": None, "choices": [], "error": reason}
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -176,7 +195,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     for line in _read_lines(sys.stdin.buffer):
         turn = conversation.send(line)
         if args.json:
-            sys.stdout.write(json.dumps(chat_json(engine.kb, turn), ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(chat_json(engine.kb, turn), ensure_ascii=False, allow_nan=False) + "\n")
         else:
             sys.stdout.write(turn.say + "\n\n")
         sys.stdout.flush()
@@ -252,7 +271,7 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     report = compare_with_previous(args.file, evaluate(engine, items), args.part or "")
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
     else:
         print(format_report(report))
     return ExitCode.OK
@@ -263,7 +282,7 @@ def cmd_kb_lint(args: argparse.Namespace) -> int:
 
     problems = lint(_kb_dir(args))
     if args.json:
-        print(json.dumps(as_json(problems), ensure_ascii=False, indent=2))
+        print(json.dumps(as_json(problems), ensure_ascii=False, indent=2, allow_nan=False))
     else:
         for problem in problems:
             print(f"{problem.file}:{problem.line}: {problem.level}: {problem.message}")
@@ -294,14 +313,14 @@ def cmd_kb_stats(args: argparse.Namespace) -> int:
     from knowledge_base.authoring import format_stats, stats
 
     rows = stats(_load(args.kb).kb)
-    print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else format_stats(rows))
+    print(json.dumps(rows, ensure_ascii=False, indent=2, allow_nan=False) if args.json else format_stats(rows))
     return ExitCode.OK
 
 
 def cmd_kb_schema(args: argparse.Namespace) -> int:
     from knowledge_base.schema import Scenario
 
-    print(json.dumps(Scenario.model_json_schema(), ensure_ascii=False, indent=2))
+    print(json.dumps(Scenario.model_json_schema(), ensure_ascii=False, indent=2, allow_nan=False))
     return ExitCode.OK
 
 

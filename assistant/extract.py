@@ -11,6 +11,7 @@ and dates outside EARLIEST..today are unreadable, never an exception.
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -61,7 +62,10 @@ _DATE_PATTERNS: list[tuple[str, str]] = [
             r"the day before yesterday|day before yesterday|yesterday|last night|today|tonight|this morning|this afternoon|tomorrow"),
 ]
 _DATE_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _DATE_PATTERNS))
-_INNER = {name: re.compile(pattern) for name, pattern in _DATE_PATTERNS}
+_GROUPS = {}  # name → (first, last) index of its own groups within _DATE_RE's groups
+for _name, _pattern in _DATE_PATTERNS:
+    _first = _DATE_RE.groupindex[_name]
+    _GROUPS[_name] = (_first, _first + re.compile(_pattern).groups)
 _REL = {"今天": 0, "今日": 0, "今早": 0, "今晚": 0, "今儿": 0, "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
         "昨天": 1, "昨日": 1, "昨晚": 1, "昨儿": 1, "yesterday": 1, "last night": 1,
         "前天": 2, "the day before yesterday": 2, "day before yesterday": 2, "大前天": 3, "大大前天": 4,
@@ -107,7 +111,7 @@ def _ago(today: dt.date, count: float, unit: str) -> dt.date:
     if unit in ("月", "month"):
         if count == 0.5:
             return today - dt.timedelta(days=15)
-        return _months_back(today, int(count)) if count.is_integer() else today - dt.timedelta(days=round(count * 30))
+        return _months_back(today, int(count)) if float(count).is_integer() else today - dt.timedelta(days=round(count * 30))
     if unit in ("小时", "hour"):
         return today - dt.timedelta(days=int(count // 24))
     return today - dt.timedelta(days=round(count * _UNIT_DAYS[unit]))
@@ -177,8 +181,8 @@ def _matches(text: str, today: dt.date):
     a count so large the date is before EARLIEST)."""
     for match in _DATE_RE.finditer(text):
         kind = match.lastgroup
-        inner = _INNER[kind].fullmatch(match.group(kind))
-        groups = inner.groups() if inner is not None and inner.groups() else (match.group(kind),)
+        first, last = _GROUPS[kind]
+        groups = match.groups()[first:last] or (match.group(kind),)
         try:
             date = _resolve(kind, groups, today)
         except (ValueError, KeyError, TypeError, OverflowError, NumberError):
@@ -218,6 +222,7 @@ _EVENTS = [
 ]
 _EVENT_RES = [(name, re.compile(pattern)) for name, pattern in _EVENTS]
 EVENT_REACH = 15  # characters between a date and the event word it belongs to, at most
+_ANY = re.compile(r"(?s).*")  # an event word never needs a negation: one inside it denies it ("未发货")
 _CLAUSE_SPLIT = re.compile(r"[，,。;；!！?？]|(?<!jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\.(?= |$)|但是|但|可是|然后|结果|\bbut\b")
 
 
@@ -229,20 +234,21 @@ def _date_facts(text: str, today: dt.date) -> dict[str, dt.date]:
         if not dates:
             continue
         denied = negations(clause)
-        unstated = [m.span() for regex in (ASKED, SUPPOSED) for m in regex.finditer(clause)]
-        events = [(name, m) for name, pattern in _EVENT_RES for m in pattern.finditer(clause)
-                  if not _asked(clause, m.start(), m.end(), unstated)
-                  and not any(start < m.start() and covers(clause, end, m.start()) or m.start() <= start < m.end()
-                              for start, end in denied)]
+        unstated = sorted(m.span() for regex in (ASKED, SUPPOSED) for m in regex.finditer(clause))
+        events = sorted((m.start(), rank, m.end(), name) for rank, (name, pattern) in enumerate(_EVENT_RES)
+                        for m in pattern.finditer(clause)
+                        if not _asked(clause, m.start(), m.end(), unstated) and not _negated(clause, m.start(), m.end(), _ANY, denied))
+        starts = [start for start, _, _, _ in events]
         for (lo, hi), date in dates:
             best, distance = None, None
             if re.search(r"(?:预计|预期|预约|约定|expected|estimated|scheduled|due) ?$", clause[max(0, lo - 12):lo]):
                 continue  # a date something is expected on has not happened
-            for name, m in events:
-                gap = lo - m.end() if m.end() <= lo else m.start() - hi
-                gap = max(gap, 0) + (0 if m.end() <= lo else 1)  # a keyword before the date wins a tie
-                if gap <= EVENT_REACH and (distance is None or gap < distance):
-                    best, distance = name, gap
+            nearby = events[bisect.bisect_left(starts, lo - EVENT_REACH - 40):bisect.bisect_right(starts, hi + EVENT_REACH)]
+            for start, rank, end, name in nearby:
+                gap = lo - end if end <= lo else start - hi
+                gap = max(gap, 0) + (0 if end <= lo else 1)  # a keyword before the date wins a tie
+                if gap <= EVENT_REACH and (distance is None or (gap, rank) < distance):  # then the more specific event
+                    best, distance = name, (gap, rank)
             if best is not None and best not in found:
                 found[best] = date
     return found
@@ -403,10 +409,21 @@ def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-def _negated(text: str, start: int, end: int, pattern: re.Pattern, denied: list[tuple[int, int]], reach: tuple) -> bool:
+WINDOW = 80  # characters before a match searched for a negation or a question word that may reach it
+
+
+def _near(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The spans (sorted by start) that begin within WINDOW before `start` or inside start..end: only these can
+    reach the match, so the work per match stays constant however long the text."""
+    first = bisect.bisect_left(spans, (start - WINDOW, -1))
+    last = bisect.bisect_left(spans, (end, -1))
+    return spans[first:last]
+
+
+def _negated(text: str, start: int, end: int, pattern: re.Pattern, denied: list[tuple[int, int]], reach: tuple = ()) -> bool:
     """A negation before the match that reaches it, or one inside it that the pattern does not need
     ("吊牌没剪" for 吊牌.{0,5}剪 is denied; "没拆封" for 没拆封 is what the pattern says)."""
-    for lo, hi in denied:
+    for lo, hi in _near(denied, start, end):
         if lo < start and covers(text, hi, start, *reach):
             return True
         if start <= lo and hi <= end and pattern.fullmatch(text[start:lo] + text[hi:end]):
@@ -416,7 +433,7 @@ def _negated(text: str, start: int, end: int, pattern: re.Pattern, denied: list[
 
 def _asked(text: str, start: int, end: int, questions: list[tuple[int, int]]) -> bool:
     """是不是食品, 有没有鉴定报告, whether it is food: the match is asked about, not stated."""
-    return any(lo < end and (hi > start or covers(text, hi, start)) for lo, hi in questions)
+    return any(hi > start or covers(text, hi, start) for lo, hi in _near(questions, start, end))
 
 
 _NAMED_REACH = (1, 1)  # "不是淘宝" denies the platform; "不能申请京东介入" does not
@@ -425,7 +442,7 @@ _NAMED_REACH = (1, 1)  # "不是淘宝" denies the platform; "不能申请京东
 def _read_pattern_fact(definition, text: str, denied, asked, supposed, latest: bool, named: bool):
     values = [c.value for c in definition.choices] if definition.type == "enum" else ["true", "false"]
     reach = _NAMED_REACH if len(values) > 2 else ()
-    unstated = asked if named else asked + supposed
+    unstated = asked if named else sorted(asked + supposed)
     hits = []
     for value, patterns in definition.extract.items():
         for source in patterns:

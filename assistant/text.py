@@ -73,8 +73,8 @@ MAX_DIGITS = 12  # more integer digits than any price or count: refused before i
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _SMALL_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "k": 1000}
 _BIG_UNIT = {"万": 10_000, "w": 10_000, "亿": 100_000_000}
-_NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?|[零〇一二两俩三四五六七八九]|[十拾百佰千仟k万w亿]|\S")
-_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_NUMBER_TOKEN = re.compile(r"[0-9]+(?:\.[0-9]+)?|[零〇一二两俩三四五六七八九]|[十拾百佰千仟k万w亿]|\S")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 
 
 class NumberError(ValueError):
@@ -90,11 +90,11 @@ def parse_number(text: str) -> float:
     if not compact:
         raise NumberError("no number given")
     if "," in compact:
-        head = re.match(r"[\d,.]+", compact)
+        head = re.match(r"[0-9,.]+", compact)
         if not head or not _GROUPED.fullmatch(head.group()):
             raise NumberError(f"{raw[:40]!r} is not a number (commas must separate thousands, as in 1,299)")
         compact = head.group().replace(",", "") + compact[head.end():]
-    for digits in re.findall(r"\d+", compact):
+    for digits in re.findall(r"[0-9]+", compact):
         if len(digits) > MAX_DIGITS:
             raise NumberError(f"{raw[:40]}… has too many digits to be a real amount")
     total, section, current = 0.0, 0.0, None
@@ -102,10 +102,10 @@ def parse_number(text: str) -> float:
     for token in _NUMBER_TOKEN.findall(compact):
         if token in ("零", "〇"):
             zero, unit_before = True, 0  # 一百零五: the 五 is not 五十
-        elif token[0].isdigit() or token in _CN_DIGIT:
+        elif token[0] in "0123456789" or token in _CN_DIGIT:
             if current is not None:
                 raise NumberError(f"{raw[:40]!r} is not a number")
-            current = float(token) if token[0].isdigit() else float(_CN_DIGIT[token])
+            current = float(token) if token[0] in "0123456789" else float(_CN_DIGIT[token])
             single = token in _CN_DIGIT or len(token) == 1
             elliptic = unit_before if single and not zero else 0  # 两百五 = 250, 一万二 = 12,000, 1万2 = 12,000
             unit_before = 0

@@ -15,14 +15,6 @@ TODAY = dt.date(2026, 11, 21)  # a Saturday
 ABSENT = None
 
 
-@pytest.fixture(scope="module")
-def definitions(engine):
-    found = dict(engine.kb.facts)
-    for scenario in engine.kb.scenarios.values():
-        found.update(scenario.facts)
-    return found
-
-
 def check(definitions, text, fact, expected):
     facts = extract_facts(text, TODAY, definitions)
     if expected is ABSENT:
@@ -158,8 +150,8 @@ NEGATION = [
 
 
 @pytest.mark.parametrize("text, fact, expected", NEGATION)
-def test_negation_questions_and_scenario_facts(definitions, text, fact, expected):
-    check(definitions, text, fact, expected)
+def test_negation_questions_and_scenario_facts(definitions_all, text, fact, expected):
+    check(definitions_all, text, fact, expected)
 
 
 PLATFORMS = [
@@ -179,8 +171,8 @@ PLATFORMS = [
 
 
 @pytest.mark.parametrize("text, expected", PLATFORMS)
-def test_platform_names_and_slang(definitions, text, expected):
-    check(definitions, text, "platform", expected)
+def test_platform_names_and_slang(definitions_all, text, expected):
+    check(definitions_all, text, "platform", expected)
 
 
 ROLES = [
@@ -217,8 +209,8 @@ ROLES = [
 
 
 @pytest.mark.parametrize("text, expected", ROLES)
-def test_role_from_what_people_say_about_themselves_and_the_other_side(definitions, text, expected):
-    check(definitions, text, "role", expected)
+def test_role_from_what_people_say_about_themselves_and_the_other_side(definitions_all, text, expected):
+    check(definitions_all, text, "role", expected)
 
 
 DATES = [
@@ -272,8 +264,8 @@ DATES = [
 
 
 @pytest.mark.parametrize("text, fact, expected", DATES)
-def test_relative_and_partial_dates(definitions, text, fact, expected):
-    check(definitions, text, fact, expected)
+def test_relative_and_partial_dates(definitions_all, text, fact, expected):
+    check(definitions_all, text, fact, expected)
 
 
 AMOUNTS = [
@@ -288,8 +280,8 @@ AMOUNTS = [
 
 
 @pytest.mark.parametrize("text, expected", AMOUNTS)
-def test_amounts_in_all_common_forms(definitions, text, expected):
-    check(definitions, text, "price", expected)
+def test_amounts_in_all_common_forms(definitions_all, text, expected):
+    check(definitions_all, text, "price", expected)
 
 
 OTHER_NUMBERS = [
@@ -305,8 +297,8 @@ OTHER_NUMBERS = [
 
 
 @pytest.mark.parametrize("text, fact, expected", OTHER_NUMBERS)
-def test_promised_amounts_and_hours(definitions, text, fact, expected):
-    check(definitions, text, fact, expected)
+def test_promised_amounts_and_hours(definitions_all, text, fact, expected):
+    check(definitions_all, text, fact, expected)
 
 
 def test_the_tables_are_as_large_as_the_issue_asks():
