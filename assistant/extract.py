@@ -50,10 +50,11 @@ _DATE_PATTERNS: list[tuple[str, str]] = [
     ("festival", r"(去年|今年)?(?:双(十一|11|十二|12)|(?<![\d.])(618)(?![\d.]|\s?(?:元|块)))"),
     ("md_dot", rf"(?<![\d./¥$])(?<!\d,)(\d{{1,2}})[./](\d{{1,2}}){_NOT_AN_AMOUNT_AFTER}(?![./,]\d)"),
     ("days_ago", rf"({_COUNT}) ?(个)? ?(天|日|周|星期|礼拜|月|小时) ?(?:以前|之前|前|了|过去了)"),
-    ("passed", rf"(?:过了|已经|已|都|快|差不多|大概) ?({_COUNT}) ?(个)? ?(天|周|星期|礼拜|月)(?!内|之内|以内|无理由)"),
+    ("passed", rf"(?:过了|已经|已|都) ?({_COUNT}) ?(个)? ?(天|周|星期|礼拜|月)(?!内|之内|以内|无理由)"),
     ("nth_day", rf"第 ?({_COUNT}) ?天"),
     ("ago_en", rf"\b({_EN_COUNT}) (day|week|month|hour)s? (?:ago|back|before)\b"),
     ("since_en", rf"\b(?:it'?s been|been|for|over|after) (?:the (?:last|past) )?({_EN_COUNT}) (day|week|month)s?\b"),
+    ("after_en", rf"\b({_EN_COUNT}) (day|week|month)s? (?:after|since)\b"),
     ("weekday_zh", r"(上上|上|这|本)?个?(?:周|星期|礼拜)([一二三四五六日天末])"),
     ("weekday_en", r"\b(last|this|on|past)? ?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
     ("day_zh", rf"(?<![\d月.])({_DAY}) ?号(?!线|楼|码|店|房|门|机|位|包|桌)"),
@@ -151,7 +152,7 @@ def _resolve(kind: str, groups: tuple, today: dt.date) -> dt.date:
         return _ago(today, count, unit)
     if kind == "nth_day":  # 付款第三天: the day of payment is the first
         return today - dt.timedelta(days=max(int(_count(groups[0])) - 1, 0))
-    if kind in ("ago_en", "since_en"):
+    if kind in ("ago_en", "since_en", "after_en"):
         return _ago(today, _count(groups[0]), groups[1])
     if kind == "weekday_zh":
         back = {"上上": 2, "上": 1}.get(groups[0] or "", 0)
@@ -218,9 +219,13 @@ _EVENTS = [
     ("received_date", r"签收|收到|到货|收货|到的|拿到|取件|取到|收的|received|delivered|arrived|"
                       r"got (?:it|them|the [a-z]{1,12}|my [a-z]{1,12})|came|signed for|picked (?:it |them )?up"),
     ("shipped_date", r"发货|发出|寄出|揽收|发的货|shipped|dispatched|sent (?:it|them|out)|mailed"),
-    ("paid_date", r"付款|付了款|付的款|付钱|支付|下单|下的单|拍下|拍的|买的|购买|买了|入手|paid|ordered|bought|purchased|placed the order"),
+    ("paid_date", r"付款|付了款|付的款|付钱|支付|下单|下的单|拍下|拍的|买的|购买|买了|入手|paid|payment|ordered|bought|purchased|placed the order"),
 ]
 _EVENT_RES = [(name, re.compile(pattern)) for name, pattern in _EVENTS]
+# A date next to "还没发货" counts from the payment ("三天了还没发"): an event said by its negation.
+_DENIED_EVENTS = [("paid_date", re.compile(r"(?:还|一直|都|迟迟)?(?:没有?|未|不) ?发(?:货|出)?(?!票|现|生)|"
+                                           r"(?:hasn'?t|has not|haven'?t|not) (?:yet )?(?:been )?(?:shipped|sent|dispatched)"))]
+_APPROXIMATE = re.compile(r"(?:快|将近|差不多|大概|大约|约|左右|almost|nearly|about|around|roughly) ?$")
 EVENT_REACH = 15  # characters between a date and the event word it belongs to, at most
 _ANY = re.compile(r"(?s).*")  # an event word never needs a negation: one inside it denies it ("未发货")
 _CLAUSE_SPLIT = re.compile(r"[，,。;；!！?？]|(?<!jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\.(?= |$)|但是|但|可是|然后|结果|\bbut\b")
@@ -235,11 +240,15 @@ def _date_facts(text: str, today: dt.date) -> dict[str, dt.date]:
             continue
         denied = negations(clause)
         unstated = sorted(m.span() for regex in (ASKED, SUPPOSED) for m in regex.finditer(clause))
-        events = sorted((m.start(), rank, m.end(), name) for rank, (name, pattern) in enumerate(_EVENT_RES)
-                        for m in pattern.finditer(clause)
-                        if not _asked(clause, m.start(), m.end(), unstated) and not _negated(clause, m.start(), m.end(), _ANY, denied))
+        events = sorted([(m.start(), rank, m.end(), name) for rank, (name, pattern) in enumerate(_EVENT_RES)
+                         for m in pattern.finditer(clause)
+                         if not _asked(clause, m.start(), m.end(), unstated) and not _negated(clause, m.start(), m.end(), _ANY, denied)]
+                        + [(m.start(), len(_EVENT_RES), m.end(), name) for name, pattern in _DENIED_EVENTS for m in pattern.finditer(clause)
+                           if not _asked(clause, m.start(), m.end(), unstated)])
         starts = [start for start, _, _, _ in events]
         for (lo, hi), date in dates:
+            if _APPROXIMATE.search(clause[max(0, lo - 8):lo]):
+                continue  # "快一周了": about a week is no date to count a deadline from
             best, distance = None, None
             if re.search(r"(?:预计|预期|预约|约定|expected|estimated|scheduled|due) ?$", clause[max(0, lo - 12):lo]):
                 continue  # a date something is expected on has not happened
@@ -266,7 +275,8 @@ _PRICE_CUE = re.compile(r"(?:花了|付了|实付|付款|价格|价值|售价|�
                         r"\bpaid|\bcost|\bspent|\bfor|\bprice[ds]?|\bpriced at|\bworth|\btotal)[^，,。;；]{0,4}$")
 _PRICE_AFTER = re.compile(r" ?(?:买的|买了|买来|入手|拍的|拍下|bought|paid)")
 _NOT_PRICE_CUE = re.compile(r"(?:赔|补偿|赔偿|运费|邮费|快递费|差价|红包|优惠|券|返现|返|定金|押金|保证金|罚|扣|退了|退款|退回|"
-                            r"compensation|shipping|postage|refund(?:ed)?|deposit|fine|coupon|penalty|sues?|fees?)[^，,。;；]{0,8}$")
+                            r"compensation|shipping|postage|refund(?:ed)?|deposit|fine|coupon|penalty|sues?|fees?|discount|折扣)[^，,。;；]{0,8}$")
+_NOT_PRICE_AFTER = re.compile(r" ?(?:的)?(?:discount|off\b|折扣|优惠|的?券|红包|运费|邮费|补偿|赔偿|差价|定金|押金)")
 _PROMISED_COMPENSATION = re.compile(r"(?:承诺|答应|说好|保证|说会|说要)[^，,。;；]{0,4}(?:赔|补偿|赔偿|返)(?:付|偿)?(?:给?我)? ?$|"
                                     r"\bpromised (?:me )?(?:to (?:pay|compensate|refund)(?: me)? )?$")
 
@@ -277,8 +287,9 @@ def amounts(text: str):
         number, unit, currency = match.group("number"), match.group("unit"), match.group("currency")
         if match.group("approx") or unit in ("dollars", "dollar", "usd") or currency == "$":
             continue  # 100多块 is no exact price; dollars are not yuan
-        if not currency and re.match(r"[a-z]", text[match.start("number") - 1:match.start("number")]):
-            continue  # 1e400, mp3, iphone15: letters and digits make a word, not an amount
+        before = text[match.start("number") - 1:match.start("number")] if match.start("number") else ""
+        if not currency and re.match(r"[a-z双第周期拜月年号]", before):
+            continue  # 1e400, iphone15, 双十一, 第三, 周五: a word or a date, not an amount
         if not number[0].isdigit() and not re.search("[十百千万]", number) and not unit:
             continue  # a lone 一 or 两 is a word, not a price
         try:
@@ -302,7 +313,7 @@ def _money_facts(text: str) -> dict:
             if "promised_compensation" not in facts and 0 <= value <= MAX_PRICE:
                 facts["promised_compensation"] = _plain(value)
             continue
-        if _NOT_PRICE_CUE.search(before) or re.match(r" ?(?:天|日|小时|周|个月|年|件|个|次|单|号|岁|%|days?|hours?|weeks?|months?|years?|pcs|items?)",
+        if _NOT_PRICE_CUE.search(before) or _NOT_PRICE_AFTER.match(text[end:end + 12]) or re.match(r" ?(?:天|日|小时|周|个月|年|件|个|次|单|号|岁|%|days?|hours?|weeks?|months?|years?|pcs|items?)",
                                                       text[end:end + 7]):
             continue
         cued = _PRICE_CUE.search(before) or _PRICE_AFTER.match(text[end:end + 8])
@@ -345,35 +356,65 @@ _STATED_ROLE = re.compile(
     r"(?P<word>卖家|商家|店主|掌柜|商户|店家|买家|消费者|买方)|"
     r"\b(?:as an?|i'?m|i am|we'?re|we are)(?P<not> not)? (?:a |an |the )?(?:[a-z]{1,10} )?"
     r"(?P<word_en>seller|merchant|shop owner|store owner|vendor|buyer|customer|consumer)s?\b")
-_SELLER_SELF = re.compile(
-    r"我们(?:这些|做)?(?:卖家|商家)|我们店|我的店|我家店|本店|我开的店|我开了[个一家]{0,2}网?店|我(?:在[^，,。]{1,6})?开店|我们(?:的)?(?:店铺|网店|公司的店)|我(?:的)?店铺|"
-    r"我们后台|我的后台|商家后台|卖家后台|千牛|抖店|商家版|京麦|售后单|退款单|判责率|纠纷率|退款率|店铺[^，,。]{0,3}(?:评分|扣分|被|降权|保证金|处罚|违规)|"
-    r"被[^，,。]{0,4}(?:投诉|举报)[^，,。]{0,3}(?:售|卖)(?:假|仿)|(?:发|退|补|赔|寄)[^，,。]{0,4}给(?:顾客|买家|客户)|"
-    r"\bhow (?:do|can|should) (?:[\w.]+ )?(?:sellers|merchants)\b|\bsellers can\b|\bmy (?:listings?|buyers?|customers?|shop|store)\b|"
-    r"\bour (?:shop|store|customers?|buyers?)\b|\bi (?:sell|run a (?:shop|store))\b|\bstore (?:is|was) penali[sz]ed\b|\bstore rating\b")
-_SPOKEN_OF_SELLER = re.compile(
-    r"(?:问|联系|找|催|投诉)了?(?:卖家|商家|店家|客服)|"
-    r"(?:卖家|商家|店家|掌柜|厂家|客服|\bthe seller|\bthe shop|\bthe store|\bthe merchant)[^，,。;；]{0,3}?"
-    r"(?:拒绝|不|说|让|要我|没|未|发|寄|给我|已经|已|同意|答应|承诺|骗|refus|won'?t|ignor|said|says|told|asked me|sent|shipped|"
-    r"did|didn'?t|hasn'?t|has not|is|agreed|promised)")
-_SPOKEN_OF_BUYER = re.compile(
-    r"(?:问|联系|找|催)了?(?:买家|顾客|客户)|(?:买家|顾客|客户|买方|\bthe buyers?|\ba buyer|\bbuyers|\bthe customers?|\ba customer|\bcustomers)[^，,。;；]{0,3}?"
-    r"(?:说|申请|要求|要|想|退|拿|给|选|拒|投诉|举报|收到|签收|不|以|是|办理|恶意|故意|claims?|says|said|asks?|asked|returns?|"
-    r"returned|demands?|wants?|files?|filed|complain|opens?|opened|rejects?|rejected|refuses?|refused|misuses?|sends?|sent|"
-    r"receives?|received|disputes?|leaves?|left|gets?|got|did|didn'?t|doesn'?t|won'?t|accept(?:s|ed)?)")
-_BUYER_SELF = re.compile(
-    r"我[^，,。;；卖]{0,5}?(?:买|购买|网购|拍|下单|订购|入手)(?:了|的|到|错)|(?:淘宝|天猫|京东|拼多多|网上|闲鱼|抖音)上?(?:买|购买|下单)|"
-    r"(?:在|从)[^，,。;；]{1,8}?(?:买|购买|下单)(?:了|的)|(?:又|之前|刚|上次|昨天|前天)买了|投诉[^，,。;；]{0,4}(?:卖家|商家|店家)|"
-    r"帮我们?(?:换|退|修)|我的[^，,。;；]{0,8}?收到|我[^，,。;；]{0,4}收到(?:了|货|东西|商品|包裹|快递)|(?:要求|申请)(?:退货|退款|换货)|"
-    r"买到(?:了)?(?:假|次|坏)|(?:没|没有|未)收到(?:过)?|给我们?(?:售后|退|换|补|赔|发|寄|少|配送|送)|(?:退|赔)(?:款|钱)?给我|"
-    r"我[^，,。;；]{0,4}(?:要|想|申请)[^，,。;；]{0,4}(?:退货|退款|换货|售后)|我的订单|我(?:这个|的)订单|你家|你们家|贵店|(?:寄|送)来的|下单(?:后|了|之后)|"
-    r"(?:能|可以)[^，,。;；]{0,12}退(?:货|款)?(?:吗|嘛)|"
-    r"\bi (?:bought|ordered|purchased|paid|never received|haven'?t received)\b|\bmy (?:order|parcel|package|refund)\b")
+def _any(*alternatives: str) -> re.Pattern:
+    return re.compile("|".join(alternatives))
+
+
+# What a seller says of their own shop, listings, metrics, and the complaints and returns they receive.
+_SELLER_SELF = _any(
+    r"我们(?:这些|做)?(?:卖家|商家)|我们店|我的店|我家店|本店|我开的店|我开了[个一家]{0,2}网?店|我(?:在[^，,。]{1,6})?开店",
+    r"我们(?:的)?(?:店铺|网店|公司的店)|我(?:的)?店铺|我们后台|我的后台|商家后台|卖家后台|千牛|抖店|商家版|京麦|售后单|退款单",
+    r"判责率|纠纷率|退款率|扣分|店铺[^，,。]{0,3}(?:评分|扣分|被|降权|保证金|处罚|违规)|(?:售|卖)假[^，,。]{0,3}(?:扣分|处罚|降权)",
+    r"被[^，,。]{0,4}(?:投诉|举报)[^，,。]{0,3}(?:售|卖)(?:假|仿)|说我(?:卖|售)(?:的是)?(?:假|仿)|(?:发|退|补|赔|寄)[^，,。]{0,4}给(?:顾客|买家|客户)",
+    r"收到[^，,。]{0,6}(?:侵权|投诉|起诉状|警告|处罚通知)|退货回来|退回来的(?:包裹|东西|货)|发出去的时候",
+    r"(?:品牌方|权利人|商标(?:权利人|所有人))[^，,。]{0,10}(?:起诉|告|投诉)我|打假人|职业打假|被打假|说我(?:的|卖|售|家)",
+    r"\bhow (?:do|can|should) (?:[\w.]+ )?(?:sellers|merchants)\b|\bsellers can\b|\bas the (?:seller|merchant)\s?,",
+    r"\bmy (?:listings?|buyers?|customers?|shop|store|genuine products)\b|\bour (?:shop|store|customers?|buyers?)\b",
+    r"\bi (?:sell|run a (?:shop|store))\b|\bstore (?:is|was) penali[sz]ed\b|\bstore rating\b|\b(?:dispute|refund|return) rate\b",
+    r"\breceived (?:an? |the )?(?:return(?:ed)? (?:package|parcel|item)|[a-z ]{0,20}(?:notice|complaint))",
+    r"\b(?:trademark|brand|rights) (?:owner|holder)s? (?:sued|took) me\b|\bsued me\b|\btook me to court\b",
+)
+_SELLER_WORDS = r"卖家|商家|店家|掌柜|厂家|客服|店主"
+# "卖家怎样拒绝退款", "卖家最晚什么时候必须收货": a question about what a side may do, not a report of what it did
+_RULE_WORDS = r"(?:怎样|怎么|如何|能否|能不能|可不可以|可以|需要|必须|应该|最晚|有权|会不会)"
+_BUYER_WORDS = r"买家|顾客|客户|买方"
+# Whom a person speaks of: the seller spoken of by a buyer ("卖家不发货", "the seller refuses"), and the other way.
+_SPOKEN_OF_SELLER = _any(
+    rf"(?:问|联系|找|催|跟|和|向|让)了?(?:{_SELLER_WORDS})|投诉[^，,。;；]{{0,4}}(?:{_SELLER_WORDS})",
+    rf"(?:{_SELLER_WORDS})(?![^，,。;；]{{0,3}}?{_RULE_WORDS})[^，,。;；]{{0,5}}?(?:拒绝|不|说|让|要我|没|未|发|寄|给我|已经|已|同意|答应|承诺|骗|告诉我)",
+    r"\b(?:with|from|to|asked|contacted) (?:the )?(?:seller|shop|store|merchant)\b",
+    r"\b(?:the )?(?:seller|shop|store|merchant) (?:refus|won'?t|ignor|said|says|told|asked me|sent|shipped|did|didn'?t|hasn'?t|has not|is\b|agreed|promised|"
+    r"keeps|denies|denied|claims|insists|cancel)",
+)
+_SPOKEN_OF_BUYER = _any(
+    rf"(?:问|联系|找|催)了?(?:{_BUYER_WORDS})",
+    rf"(?:{_BUYER_WORDS})(?![^，,。;；]{{0,3}}?{_RULE_WORDS})[^，,。;；]{{0,5}}?(?:说|申请|要求|要|想|退|拿|给|选|拒|投诉|举报|收到|签收|不|以|是|办理|恶意|故意|找茬)",
+    r"\b(?:the |a )?(?:buyers?|customers?) (?:claims?|says|said|asks?|asked|returns?|returned|demands?|wants?|files?|filed|complain|opens?|"
+    r"opened|rejects?|rejected|refuses?|refused|misuses?|sends?|sent|receives?|received|disputes?|leaves?|left|gets?|got|did|didn'?t|"
+    r"doesn'?t|won'?t|accept(?:s|ed)?|insists?|threaten|kept|keeps)",
+)
+# What a buyer says of their own purchase: the weakest sign, read only when nothing above decides.
+_BUYER_SELF = _any(
+    r"我[^，,。;；卖]{0,5}?(?:买|购买|网购|拍|下单|订购|订|入手)(?:了|的|到|错)(?!照片|图|视频|产品图)|(?:淘宝|天猫|京东|拼多多|网上|闲鱼|抖音)上?(?:买|购买|下单)",
+    r"(?:在|从)[^，,。;；]{1,8}?(?:买|购买|下单)(?:了|的)|(?<![家客户方他她])(?:买的|买了|买回来|买到)|帮我们?(?:换|退|修)",
+    r"我的[^，,。;；]{0,8}?收到|我[^，,。;；]{0,4}收到(?:了|货|东西|商品|包裹|快递)|(?:刚)?收到的|收货[^，,。;；]{0,4}(?:了|后)|(?:要求|申请)(?:退货|退款|换货)",
+    r"(?:没|没有|未)收到(?:过)?|给我们?(?:售后|退|换|补|赔|发|寄|少|配送|送)|(?:退|赔)(?:款|钱)?给我|我要索赔|想退(?:掉|货|款)?",
+    r"我[^，,。;；]{0,4}(?:要|想|申请)[^，,。;；]{0,4}(?:退货|退款|换货|售后)|我的订单|我(?:这个|的)订单|你家|你们家|贵店|(?:寄|送)来的",
+    r"下单(?:后|了|之后)|我付|付(?:了)?款[^，,。;；]{0,4}了|(?:能|可以)[^，,。;；]{0,12}退(?:货|款)?(?:吗|嘛)",
+    r"\b(?:i|we) (?:bought|ordered|purchased|paid|got|received|never (?:got|received|signed)|haven'?t (?:got|received))\b",
+    r"\bmy (?:new |old )?(?:order|parcel|package|refund|purchase|money back)\b|\bbought (?:it|them|this|a|an|from|on)\b",
+    r"\b(?:came|arrived) to me\b|\bmissed the deadline\b|\bcan i (?:still )?(?:return|claim|get a refund)\b",
+)
 
 
 def _role(text: str) -> str | None:
     """Stated outright ("我是卖家", "我不是买家"), else what the person says of their own shop, else whom they speak
     of ("the seller refuses …" is said by a buyer; the first mention decides), else their own purchase."""
+    asked = [m.span() for m in ASKED.finditer(text)]
+
+    def first(pattern: re.Pattern):  # "卖家能不能…" asks about sellers, it is no buyer speaking of one
+        return next((m for m in pattern.finditer(text) if not _asked(text, m.start(), m.end(), asked)), None)
+
     stated = _STATED_ROLE.search(text)
     if stated is not None:
         word = stated.group("word") or stated.group("word_en")
@@ -383,7 +424,7 @@ def _role(text: str) -> str | None:
         return role
     if _SELLER_SELF.search(text):
         return "seller"
-    about_seller, about_buyer = _SPOKEN_OF_SELLER.search(text), _SPOKEN_OF_BUYER.search(text)
+    about_seller, about_buyer = first(_SPOKEN_OF_SELLER), first(_SPOKEN_OF_BUYER)
     if about_seller and (not about_buyer or about_seller.start() < about_buyer.start()):
         return "buyer"
     if about_buyer:
@@ -420,15 +461,23 @@ def _near(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int,
     return spans[first:last]
 
 
-def _negated(text: str, start: int, end: int, pattern: re.Pattern, denied: list[tuple[int, int]], reach: tuple = ()) -> bool:
-    """A negation before the match that reaches it, or one inside it that the pattern does not need
-    ("吊牌没剪" for 吊牌.{0,5}剪 is denied; "没拆封" for 没拆封 is what the pattern says)."""
+def _denial(text: str, start: int, end: int, pattern: re.Pattern, denied: list[tuple[int, int]], reach: tuple = ()) -> str:
+    """The negation word that denies the match ("" if none): one before it that reaches it, or one inside it that
+    the pattern does not need ("吊牌没剪" for 吊牌.{0,5}剪 is denied; "没拆封" for 没拆封 is what the pattern says)."""
     for lo, hi in _near(denied, start, end):
         if lo < start and covers(text, hi, start, *reach):
-            return True
+            return text[lo:hi]
         if start <= lo and hi <= end and pattern.fullmatch(text[start:lo] + text[hi:end]):
-            return True
-    return False
+            return text[lo:hi]
+    return ""
+
+
+def _negated(text: str, start: int, end: int, pattern: re.Pattern, denied: list[tuple[int, int]], reach: tuple = ()) -> bool:
+    return bool(_denial(text, start, end, pattern, denied, reach))
+
+
+# "is not" says the other of two kinds ("不是虚拟商品" → physical); "did not receive the parcel" says nothing of kind
+_COPULAR = re.compile(r"不是|不算|并非|非|并不是|\bnot\b|\bisn[’']t\b|n[’']t\b")
 
 
 def _asked(text: str, start: int, end: int, questions: list[tuple[int, int]]) -> bool:
@@ -451,14 +500,15 @@ def _read_pattern_fact(definition, text: str, denied, asked, supposed, latest: b
                 start, end = match.span()
                 if start == end or _asked(text, start, end, unstated):
                     continue
-                hits.append((start, value, _negated(text, start, end, pattern, denied, reach)))
+                hits.append((start, value, _denial(text, start, end, pattern, denied, reach)))
     if not hits:
         return None
     direct = [(start, value) for start, value, negated in hits if not negated]
     # a denied statement says the opposite where there are two values; "not clothes" does not say "food", so a
     # denied `false` pattern of a yes/no fact says nothing
     flipped = [(start, values[1 - values.index(value)]) for start, value, negated in hits
-               if negated and len(values) == 2 and value in values and not (definition.type == "boolean" and value == "false")]
+               if negated and len(values) == 2 and value in values
+               and (value == "true" if definition.type == "boolean" else bool(_COPULAR.fullmatch(negated)))]
     chosen = direct or flipped
     if not chosen:
         return None
@@ -468,7 +518,8 @@ def _read_pattern_fact(definition, text: str, denied, asked, supposed, latest: b
             return None
         value = found.pop()
         return value == "true" if definition.type == "boolean" else value
-    return (max if latest else min)(chosen)[1]
+    specific = [hit for hit in chosen if hit[1] != "other"]  # "得物说是假的，淘宝店不认": bought on Taobao
+    return (max if latest else min)(specific or chosen)[1]
 
 
 def pattern_facts(text: str, definitions: dict) -> dict:
