@@ -226,6 +226,7 @@ _EVENT_RES = [(name, re.compile(pattern)) for name, pattern in _EVENTS]
 _DENIED_EVENTS = [("paid_date", re.compile(r"(?:还|一直|都|迟迟)?(?:没有?|未|不) ?发(?:货|出)?(?!票|现|生)|"
                                            r"(?:hasn'?t|has not|haven'?t|not) (?:yet )?(?:been )?(?:shipped|sent|dispatched)"))]
 _APPROXIMATE = re.compile(r"(?:快|将近|差不多|大概|大约|约|左右|almost|nearly|about|around|roughly) ?$")
+_EXPECTED = re.compile(r"(?:预计|预期|预约|约定|expected|estimated|scheduled|due) ?$")
 EVENT_REACH = 15  # characters between a date and the event word it belongs to, at most
 _ANY = re.compile(r"(?s).*")  # an event word never needs a negation: one inside it denies it ("未发货")
 _CLAUSE_SPLIT = re.compile(r"[，,。;；!！?？]|(?<!jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\.(?= |$)|但是|但|可是|然后|结果|\bbut\b")
@@ -247,11 +248,9 @@ def _date_facts(text: str, today: dt.date) -> dict[str, dt.date]:
                            if not _asked(clause, m.start(), m.end(), unstated)])
         starts = [start for start, _, _, _ in events]
         for (lo, hi), date in dates:
-            if _APPROXIMATE.search(clause[max(0, lo - 8):lo]):
-                continue  # "快一周了": about a week is no date to count a deadline from
+            if _APPROXIMATE.search(clause[max(0, lo - 8):lo]) or _EXPECTED.search(clause[max(0, lo - 12):lo]):
+                continue  # "快一周了" is no date to count a deadline from; "预计周六送达" has not happened
             best, distance = None, None
-            if re.search(r"(?:预计|预期|预约|约定|expected|estimated|scheduled|due) ?$", clause[max(0, lo - 12):lo]):
-                continue  # a date something is expected on has not happened
             nearby = events[bisect.bisect_left(starts, lo - EVENT_REACH - 40):bisect.bisect_right(starts, hi + EVENT_REACH)]
             for start, rank, end, name in nearby:
                 gap = lo - end if end <= lo else start - hi
@@ -277,6 +276,7 @@ _PRICE_AFTER = re.compile(r" ?(?:买的|买了|买来|入手|拍的|拍下|bough
 _NOT_PRICE_CUE = re.compile(r"(?:赔|补偿|赔偿|运费|邮费|快递费|差价|红包|优惠|券|返现|返|定金|押金|保证金|罚|扣|退了|退款|退回|"
                             r"compensation|shipping|postage|refund(?:ed)?|deposit|fine|coupon|penalty|sues?|fees?|discount|折扣)[^，,。;；]{0,8}$")
 _NOT_PRICE_AFTER = re.compile(r" ?(?:的)?(?:discount|off\b|折扣|优惠|的?券|红包|运费|邮费|补偿|赔偿|差价|定金|押金)")
+_COUNTED = re.compile(r" ?(?:天|日|小时|周|个月|年|件|个|次|单|号|岁|%|days?|hours?|weeks?|months?|years?|pcs|items?)")
 _PROMISED_COMPENSATION = re.compile(r"(?:承诺|答应|说好|保证|说会|说要)[^，,。;；]{0,4}(?:赔|补偿|赔偿|返)(?:付|偿)?(?:给?我)? ?$|"
                                     r"\bpromised (?:me )?(?:to (?:pay|compensate|refund)(?: me)? )?$")
 
@@ -313,9 +313,8 @@ def _money_facts(text: str) -> dict:
             if "promised_compensation" not in facts and 0 <= value <= MAX_PRICE:
                 facts["promised_compensation"] = _plain(value)
             continue
-        if _NOT_PRICE_CUE.search(before) or _NOT_PRICE_AFTER.match(text[end:end + 12]) or re.match(r" ?(?:天|日|小时|周|个月|年|件|个|次|单|号|岁|%|days?|hours?|weeks?|months?|years?|pcs|items?)",
-                                                      text[end:end + 7]):
-            continue
+        if _NOT_PRICE_CUE.search(before) or _NOT_PRICE_AFTER.match(text[end:end + 12]) or _COUNTED.match(text[end:end + 7]):
+            continue  # compensation, postage, a discount; 3天, 2件, 5 days
         cued = _PRICE_CUE.search(before) or _PRICE_AFTER.match(text[end:end + 8])
         if (marked or cued) and 0 < value <= MAX_PRICE and "price" not in facts:
             facts["price"] = _plain(value)
