@@ -16,12 +16,14 @@ from __future__ import annotations
 import math
 import random
 from array import array
+from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
-EPOCHS = 4  # more passes over the examples did not rank real questions better
+EPOCHS = 3  # more passes over the examples did not rank real questions better
 AGGRESSIVENESS = 0.5
-SHORT = 6  # a question with fewer known features is scored as if it had this many: one word is not certainty
+MIN_DOCUMENTS = 2  # a feature seen in one example only cannot be weighed against anything: left out
+SHORT = 12  # a question with fewer known features is scored as if it had this many: one word is not certainty
 
 
 @dataclass
@@ -48,11 +50,12 @@ def train(documents: Sequence[Sequence[str]], labels: Sequence[int], classes: li
           seed: int = 7) -> LinearModel:
     """Train on feature lists; labels index into `classes`. The same input always gives the same model."""
     n = len(classes)
+    seen = Counter(f for features in documents for f in set(features))
     weights: dict[str, list[float]] = {}
     totals: dict[str, list[float]] = {}  # Σ step × update, to average the weights over all steps at the end
     examples = []
     for features, label in zip(documents, labels):
-        unique = list(dict.fromkeys(features))
+        unique = [f for f in dict.fromkeys(features) if seen[f] >= MIN_DOCUMENTS]
         if not unique:
             continue
         for f in unique:

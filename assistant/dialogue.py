@@ -16,7 +16,7 @@ from typing import Any
 
 from .answers import parse_answer
 from .eligibility import Evaluation, Evaluator, Verdict
-from .extract import DateError, extract_facts
+from .extract import DateError, extract_facts, implied_role, stated_role
 from .facts import Fact, FactError
 from .match import MatchResult, Ranked
 from .text import clean, guess_language, normalise
@@ -200,8 +200,8 @@ class Conversation:
         self.question_text = text
         stated = self._extract(text)
         if self._initial[1] is None and (self.scenario is None or self._looks_new(text)):
-            role = stated.get("role") or (self.facts["role"].value if "role" in self.facts else None)
-            self.match = self.engine.matcher.match(text, role)
+            role = stated_role(text) or (self.facts["role"].value if "role" in self.facts else None)
+            self.match = self.engine.matcher.match(text, role, implied_role(text))
             self.scenario = None
             self.pending = []
         self._store(stated, "question")

@@ -350,25 +350,30 @@ def _plain(value: float):
 # ------------------------------------------------------------------ role
 
 _ROLE_WORDS = {"seller": r"卖家|商家|店主|掌柜|商户|店家", "buyer": r"买家|顾客|消费者|买方"}
+# "as a seller", "as the seller, …" say who is asking; "as well as the seller", "as the seller refused" do not
+_AS = r"(?:^|[,.;:!?，。；：！？] ?|\bi'?m |\bi am |\bspeaking |\bhere |\bme )as (?:an? |the (?=[a-z]+(?: owner)?s? ?(?:[,，.:;!?]|$|here\b)))"
 _STATED_ROLE = re.compile(
-    r"(?:(?:我|本人|俺)们?(?P<copula>不是|并不是|也不是|就是|是|作为|身为)|作为|身为)(?:一[个名家]|个)?[^，,。;；]{0,6}?"
-    r"(?P<word>卖家|商家|店主|掌柜|商户|店家|买家|消费者|买方)|"
-    r"\b(?:as an?|i'?m|i am|we'?re|we are)(?P<not> not)? (?:a |an |the )?(?:[a-z]{1,10} )?"
+    r"(?:(?:我|本人|俺)们?(?P<copula>不是|并不是|也不是|就是|是|作为|身为)|作为|身为)(?:一[个名家]|个)?"
+    r"(?:淘宝|天猫|京东|拼多多|抖音|快手|闲鱼|1688|网店|小|[a-z0-9]{1,10})?的?(?P<word>卖家|商家|店主|掌柜|商户|店家|买家|消费者|买方)|"
+    rf"(?:{_AS}|\b(?:i'?m|i am|we'?re|we are)(?P<not> not)? (?:a |an |the )?)(?:[a-z]{{1,10}} )?"
     r"(?P<word_en>seller|merchant|shop owner|store owner|vendor|buyer|customer|consumer)s?\b")
+
+
 def _any(*alternatives: str) -> re.Pattern:
     return re.compile("|".join(alternatives))
 
 
 # What a seller says of their own shop, listings, metrics, and the complaints and returns they receive.
 _SELLER_SELF = _any(
-    r"我们(?:这些|做)?(?:卖家|商家)|我们店|我的店|我家店|本店|我开的店|我开了[个一家]{0,2}网?店|我(?:在[^，,。]{1,6})?开店",
-    r"我们(?:的)?(?:店铺|网店|公司的店)|我(?:的)?店铺|我们后台|我的后台|商家后台|卖家后台|千牛|抖店|商家版|京麦|售后单|退款单",
+    r"我们(?:这些|做)?(?:卖家|商家)|我们店|我的店|我家店|我开的店|我开了[个一家]{0,2}网?店|我(?:在[^，,。]{1,6})?开店",
+    r"我们(?:的)?(?:店铺|网店|公司的店)|我(?:的)?店铺|我们后台|我的后台|商家后台|卖家后台|千牛|商家版|京麦",
     r"判责率|纠纷率|退款率|扣分|店铺[^，,。]{0,3}(?:评分|扣分|被|降权|保证金|处罚|违规)|(?:售|卖)假[^，,。]{0,3}(?:扣分|处罚|降权)",
     r"被[^，,。]{0,4}(?:投诉|举报)[^，,。]{0,3}(?:售|卖)(?:假|仿)|说我(?:卖|售)(?:的是)?(?:假|仿)|(?:发|退|补|赔|寄)[^，,。]{0,4}给(?:顾客|买家|客户)",
-    r"收到[^，,。]{0,6}(?:侵权|投诉|起诉状|警告|处罚通知)|退货回来|退回来的(?:包裹|东西|货)|发出去的时候",
-    r"(?:品牌方|权利人|商标(?:权利人|所有人))[^，,。]{0,10}(?:起诉|告|投诉)我|打假人|职业打假|被打假|说我(?:的|卖|售|家)",
-    r"\bhow (?:do|can|should) (?:[\w.]+ )?(?:sellers|merchants)\b|\bsellers can\b|\bas the (?:seller|merchant)\s?,",
-    r"\bmy (?:listings?|buyers?|customers?|shop|store|genuine products)\b|\bour (?:shop|store|customers?|buyers?)\b",
+    r"收到(?:了)?(?:一个|一份|个|品牌方的?|平台的?|知识产权|侵权)?(?:侵权投诉|侵权通知|投诉通知|投诉|起诉状|警告|处罚通知)(?!流程)|退货回来|发出去的时候",
+    r"(?:品牌方|权利人|商标(?:权利人|所有人))[^，,。]{0,10}(?:起诉|告|投诉)我|被打假|说我的(?:货|商品|产品)(?:是)?(?:假|仿|过期|有问题)",
+    r"\bhow (?:do|can|should) (?:[\w.]+ )?(?:sellers|merchants)\b|\bsellers can\b|"
+    rf"{_AS}(?:seller|merchant|shop owner|store owner)\b",
+    r"\bmy (?:listings?|buyers?|customers?|shop|store|genuine products)\b(?! protection)|\bour (?:shop|store|customers?|buyers?)\b",
     r"\bi (?:sell|run a (?:shop|store))\b|\bstore (?:is|was) penali[sz]ed\b|\bstore rating\b|\b(?:dispute|refund|return) rate\b",
     r"\breceived (?:an? |the )?(?:return(?:ed)? (?:package|parcel|item)|[a-z ]{0,20}(?:notice|complaint))",
     r"\b(?:trademark|brand|rights) (?:owner|holder)s? (?:sued|took) me\b|\bsued me\b|\btook me to court\b",
@@ -406,14 +411,9 @@ _BUYER_SELF = _any(
 )
 
 
-def _role(text: str) -> str | None:
-    """Stated outright ("我是卖家", "我不是买家"), else what the person says of their own shop, else whom they speak
-    of ("the seller refuses …" is said by a buyer; the first mention decides), else their own purchase."""
-    asked = [m.span() for m in ASKED.finditer(text)]
-
-    def first(pattern: re.Pattern):  # "卖家能不能…" asks about sellers, it is no buyer speaking of one
-        return next((m for m in pattern.finditer(text) if not _asked(text, m.start(), m.end(), asked)), None)
-
+def _stated_role(text: str) -> str | None:
+    """What the person says of themselves: outright ("我是卖家", "我不是买家", "as a seller"), or of their own
+    shop, listings, metrics and the complaints they receive ("我们店", "my listing", "收到侵权投诉")."""
     stated = _STATED_ROLE.search(text)
     if stated is not None:
         word = stated.group("word") or stated.group("word_en")
@@ -421,21 +421,52 @@ def _role(text: str) -> str | None:
         if "不" in (stated.group("copula") or "") or stated.group("not"):
             role = "buyer" if role == "seller" else "seller"
         return role
-    if _SELLER_SELF.search(text):
-        return "seller"
+    return "seller" if _SELLER_SELF.search(text) else None
+
+
+def _implied_role(text: str) -> str | None:
+    """What the person's words imply: whom they speak of ("卖家不发货" is said by a buyer, "the buyer returned an
+    empty box" by a seller; the first mention decides), else signs of their own purchase ("我买的", "my order")."""
+    asked = sorted(m.span() for regex in (ASKED, _RULE_QUESTION) for m in regex.finditer(text))
+
+    def first(pattern: re.Pattern):  # "卖家能不能…" asks about sellers, it is no buyer speaking of one
+        return next((m for m in pattern.finditer(text) if not _asked(text, m.start(), m.end(), asked)), None)
+
     about_seller, about_buyer = first(_SPOKEN_OF_SELLER), first(_SPOKEN_OF_BUYER)
     if about_seller and (not about_buyer or about_seller.start() < about_buyer.start()):
         return "buyer"
     if about_buyer:
         return "seller"
-    if _BUYER_SELF.search(text):
-        return "buyer"
-    return None
+    return "buyer" if _BUYER_SELF.search(text) else None
+
+
+# "can buyers claim …?", "do sellers have to …?": a question about what a side may do
+_RULE_QUESTION = re.compile(r"\b(?:can|could|should|may|must|do|does|will|would|are|is) (?:the |a |an )?(?:buyers?|sellers?|customers?|merchants?)\b")
+_FIRST_PERSON = re.compile(r"我|本人|\b(?:i|i'm|i've|me|my|mine|we|our|us)\b")
+
+
+# A question about the rules in general ("拼多多不发货赔付规则", "what happens when …") states nobody's side.
+_GENERAL = re.compile(r"规则|规定|政策|制度|条例|流程|\brules?\b|\bpolic(?:y|ies)\b|\bwhat happens\b|\bin general\b")
+
+
+def _role(text: str) -> str | None:
+    """The role as a fact: said of themselves, or implied by a person telling their own story ("卖家拒绝了我的退款",
+    "卖家不发货"); a question about the rules in general ("can buyers claim …?", "…的规则") states no role."""
+    stated = _stated_role(text)
+    if stated is not None:
+        return stated
+    return _implied_role(text) if _FIRST_PERSON.search(text) or not _GENERAL.search(text) else None
 
 
 def stated_role(question: str) -> str | None:
-    """buyer | seller as the question says or implies ("我是卖家", "the seller refuses …"), else None."""
-    return _role(read(question))
+    """buyer | seller as the question says of the person asking ("我是卖家", "我们店被投诉"), else None."""
+    return _stated_role(read(question))
+
+
+def implied_role(question: str) -> str | None:
+    """buyer | seller as the question implies by whom it speaks of or by the person's own purchase, else None: a
+    hint for matching, a fact only where the person speaks of themselves too."""
+    return _implied_role(read(question))
 
 
 # ------------------------------------------------------------------ facts with `extract:` patterns

@@ -117,7 +117,7 @@ class _Tally:
 def evaluate(engine, items: list[Labelled]) -> dict:
     """Top-1 in scope, right among the offered, out-of-scope rejected, confidently wrong, per-scenario
     precision/recall, per language and per source kind, and the confused pairs."""
-    from assistant.extract import stated_role
+    from assistant.extract import implied_role, stated_role
 
     matcher = engine.matcher
     in_scope = [i for i in items if i.expected]
@@ -130,7 +130,7 @@ def evaluate(engine, items: list[Labelled]) -> dict:
     confusions: dict[tuple[str, str], list[str]] = defaultdict(list)
     rejected = offered_right = confidently_wrong = near_misses = 0
     for item in items:
-        result = matcher.match(item.q, stated_role(item.q))  # as `ask` does
+        result = matcher.match(item.q, stated_role(item.q), implied_role(item.q))  # as `ask` does
         got = result.scenario
         offered = {c.id for c in result.candidates} | ({got} if got else set())
         right = got == item.expected

@@ -13,6 +13,7 @@ DOCS = [
     ["w花呗", "w还款"],
 ]
 LABELS = [0, 0, 0, 1, 1, 1, 2, 2]
+DOCS, LABELS = DOCS * 2, LABELS * 2  # every feature in two examples: one seen once only is left out
 
 
 def best(model, features):
@@ -36,6 +37,11 @@ def test_unknown_features_are_neutral():
 def test_a_repeated_feature_counts_once():
     model = train(DOCS, LABELS, CLASSES)
     assert model.scores(["w鉴定", "w鉴定", "w鉴定"]) == model.scores(["w鉴定"])
+
+
+def test_a_feature_seen_once_is_left_out():
+    model = train(DOCS + [["w一次性"]], LABELS + [2], CLASSES)
+    assert "w一次性" not in model.rows and "w假货" in model.rows
 
 
 def test_nothing_known_scores_zero():

@@ -98,7 +98,7 @@ def test_stated_facts_are_never_asked_again():
 class TieMatcher:
     """A matcher that always finds a buyer/seller near tie (unless the role settles it, as the real one does)."""
 
-    def match(self, text, role=None):
+    def match(self, text, role=None, implied=None):
         both = [Ranked("fake_goods", 0.8, 0.7), Ranked("seller_counterfeit_accusation", 0.79, 0.69)]
         if role == "seller":
             both = both[1:]

@@ -75,7 +75,8 @@ def test_eval_sets_do_not_copy_the_examples(engine):
             assert best[1] < 85, (name, question, best[0])
 
 
-REGRESSION_FLOORS = {"dev.jsonl": (0.0, 0.0), "holdout.jsonl": (0.0, 0.0)}  # set from the shipped matcher
+# what the shipped matcher reaches on them (in-scope top-1, out-of-scope rejected)
+REGRESSION_FLOORS = {"dev.jsonl": (0.956, 0.659), "holdout.jsonl": (0.9, 0.8)}
 
 
 @pytest.mark.parametrize("name", sorted(REGRESSION_FLOORS))

@@ -209,6 +209,9 @@ ROLES = [
     ("my parcel never arrived", "buyer"),
     ("我问了卖家，他说没货", "buyer"),
     ("as the seller refused, I want to complain", "buyer"),
+    ("拼多多不发货赔付规则有哪些", ABSENT),
+    ("can buyers claim compensation for a late delivery", ABSENT),
+    ("What happens if the buyer rejects the order", ABSENT),
     ("淘宝售假怎么判定的", ABSENT),
     ("七天无理由退货的规定", ABSENT),
     ("what is the refund policy", ABSENT),
@@ -218,6 +221,26 @@ ROLES = [
 @pytest.mark.parametrize("text, expected", ROLES)
 def test_role_from_what_people_say_about_themselves_and_the_other_side(definitions_all, text, expected):
     check(definitions_all, text, "role", expected)
+
+
+# What a person says of themselves (stated_role) decides matching; whom they speak of implies their side
+# (implied_role), a hint for matching — and a fact (above) unless the message asks about the rules in general.
+IMPLIED = [
+    ("买家退回来的是空盒子", ABSENT, "seller"), ("顧客說收到的是壞的", ABSENT, "seller"), ("客户申请换货但是又申请了退款", ABSENT, "seller"),
+    ("a buyer returned an empty box", ABSENT, "seller"), ("卖家拒绝退货", ABSENT, "buyer"), ("賣家不發貨", ABSENT, "buyer"),
+    ("一直没收到货", ABSENT, "buyer"), ("天猫买到假货怎么办", ABSENT, "buyer"), ("卖家怎样拒绝不合理的退款", ABSENT, ABSENT),
+    ("退货需要卖家同意吗", ABSENT, ABSENT), ("can buyers claim compensation for a late delivery", ABSENT, ABSENT),
+    ("我是卖家，买家说没收到", "seller", "seller"), ("我们店被投诉售假", "seller", ABSENT), ("我不是卖家", "buyer", ABSENT),
+    ("as a seller, how do I answer a complaint", "seller", ABSENT), ("as well as the seller, the courier lost it", ABSENT, ABSENT),
+]
+
+
+@pytest.mark.parametrize("text, stated, implied", IMPLIED)
+def test_stated_and_implied_role(text, stated, implied):
+    from assistant.extract import implied_role, stated_role
+
+    assert stated_role(text) == stated
+    assert implied_role(text) == implied
 
 
 DATES = [
@@ -313,7 +336,7 @@ def test_promised_amounts_and_hours(definitions_all, text, fact, expected):
 
 
 def test_the_tables_are_as_large_as_the_issue_asks():
-    rows = len(NEGATION) + len(PLATFORMS) + len(ROLES) + len(DATES) + len(AMOUNTS) + len(OTHER_NUMBERS)
+    rows = len(NEGATION) + len(PLATFORMS) + len(ROLES) + len(IMPLIED) + len(DATES) + len(AMOUNTS) + len(OTHER_NUMBERS)
     assert rows >= 200
 
 

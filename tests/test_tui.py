@@ -131,7 +131,7 @@ def test_near_tie_offers_both_and_a_click_chooses():
             await say(pilot, app, "卖家页面写100%正品，到手是A货")
             assert app.last_turn.asking == "scenario"
             buttons = list(app.query("#suggestions Button"))
-            assert [b.label.plain for b in buttons] == ["收到假货", "描述不符、发错货、少件"]
+            assert [b.label.plain for b in buttons] == ["收到假货", "描述不符、发错货、少件", "都不是"]
             buttons[1].press()
             await idle(pilot, app)
             assert app.last_turn.scenario == "not_as_described" and app.last_turn.asking == "order_status"
