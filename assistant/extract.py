@@ -351,7 +351,8 @@ def _plain(value: float):
 
 _ROLE_WORDS = {"seller": r"卖家|商家|店主|掌柜|商户|店家", "buyer": r"买家|顾客|消费者|买方"}
 # "as a seller", "as the seller, …" say who is asking; "as well as the seller", "as the seller refused" do not
-_AS = r"(?:^|[,.;:!?，。；：！？] ?|\bi'?m |\bi am |\bspeaking |\bhere |\bme )as (?:an? |the (?=[a-z]+(?: owner)?s? ?(?:[,，.:;!?]|$|here\b)))"
+_AS = (r"(?:(?<!well )(?<!such )(?<!same )(?<!soon )(?<!long )(?<!far )(?<!much )\bas an? |(?:^|[,.;:!?，。；：！？] ?|\bi'?m |\bi am |\bspeaking |\bhere |\bme )"
+       r"as the (?=[a-z]+(?: owner)?s? ?(?:[,，.:;!?]|$|here\b)))")
 _STATED_ROLE = re.compile(
     r"(?:(?:我|本人|俺)们?(?P<copula>不是|并不是|也不是|就是|是|作为|身为)|作为|身为)(?:一[个名家]|个)?"
     r"(?:淘宝|天猫|京东|拼多多|抖音|快手|闲鱼|1688|网店|小|[a-z0-9]{1,10})?的?(?P<word>卖家|商家|店主|掌柜|商户|店家|买家|消费者|买方)|"
@@ -384,7 +385,7 @@ _RULE_WORDS = r"(?:怎样|怎么|如何|能否|能不能|可不可以|可以|需
 _BUYER_WORDS = r"买家|顾客|客户|买方"
 # Whom a person speaks of: the seller spoken of by a buyer ("卖家不发货", "the seller refuses"), and the other way.
 _SPOKEN_OF_SELLER = _any(
-    rf"(?:问|联系|找|催|跟|和|向|让)了?(?:{_SELLER_WORDS})|投诉[^，,。;；]{{0,4}}(?:{_SELLER_WORDS})",
+    rf"(?:问|联系|找|催|跟|和|向|让|告|起诉)了?(?:{_SELLER_WORDS})|投诉[^，,。;；]{{0,4}}(?:{_SELLER_WORDS})",
     rf"(?:{_SELLER_WORDS})(?![^，,。;；]{{0,3}}?{_RULE_WORDS})[^，,。;；]{{0,5}}?(?:拒绝|不|说|让|要我|没|未|发|寄|给我|已经|已|同意|答应|承诺|骗|告诉我)",
     r"\b(?:with|from|to|asked|contacted) (?:the )?(?:seller|shop|store|merchant)\b",
     r"\b(?:the )?(?:seller|shop|store|merchant) (?:refus|won'?t|ignor|said|says|told|asked me|sent|shipped|did|didn'?t|hasn'?t|has not|is\b|agreed|promised|"

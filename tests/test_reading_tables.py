@@ -232,6 +232,9 @@ IMPLIED = [
     ("退货需要卖家同意吗", ABSENT, ABSENT), ("can buyers claim compensation for a late delivery", ABSENT, ABSENT),
     ("我是卖家，买家说没收到", "seller", "seller"), ("我们店被投诉售假", "seller", ABSENT), ("我不是卖家", "buyer", ABSENT),
     ("as a seller, how do I answer a complaint", "seller", ABSENT), ("as well as the seller, the courier lost it", ABSENT, ABSENT),
+    ("how should I answer a refund request as a merchant", "seller", ABSENT),
+    ("must the seller prove it as soon as a buyer says it's fake", ABSENT, ABSENT),
+    ("不是要申诉平台 我是要去法院告卖家", ABSENT, "buyer"),
 ]
 
 
