@@ -120,7 +120,7 @@ def _console():
 
 def _print_json(data, *, indent: int | None = 2) -> None:
     """JSON on stdout is UTF-8 as it is: 维权, never \\u7ef4\\u6743."""
-    print(json.dumps(data, ensure_ascii=False, indent=indent))
+    print(json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False))
 
 
 def _print_markdown(text: str, *, raw: bool) -> None:
@@ -192,13 +192,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.question == "-":
         console = None if args.json else _console()
         for question in _read_lines(sys.stdin.buffer):
-            turn, data = answer(question)
+            try:  # one line that cannot be answered gets an error object; the batch goes on
+                turn, data = answer(question)
+                line = json.dumps(data, ensure_ascii=False, allow_nan=False) if args.json else None
+            except Exception as exc:  # a bug on one line: reported on that line, never the end of the batch
+                line, turn = json.dumps(_unanswered(question, exc), ensure_ascii=False, allow_nan=False), None
+                print(f"weiquan: internal error on one line: {type(exc).__name__}: {clean(str(exc))[:200]}", file=sys.stderr)
             if args.json:
-                sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+                sys.stdout.write(line + "\n")
                 sys.stdout.flush()
-            else:
+            elif turn is not None:
                 print_turn(console, kb, turn)
                 console.print()
+            else:
+                print(_unanswered(question, None)["say"] + "\n", flush=True)
         return ExitCode.OK
 
     question = decode_arg(args.question or "")
@@ -210,6 +217,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
     else:
         print_turn(_console(), kb, turn)
     return ExitCode.OK
+
+
+def _unanswered(question: str, exc: Exception | None) -> dict:
+    """The JSON object for a batch line that could not be answered: the contract's keys, nothing decided."""
+    from .text import clean, guess_language
+
+    query = clean(question)
+    lang = guess_language(query)
+    say = "这一行没能回答（内部错误），已跳过。" if lang == "zh" else "This line could not be answered (internal error); skipped."
+    reason = f"internal error: {type(exc).__name__}: {clean(str(exc))[:200]}" if exc is not None else "internal error"
+    return {"query": query, "scenario": None, "score": 0.0, "candidates": [], "lang": lang, "say": say, "answer": None,
+            "facts": {}, "missing_facts": [], "verdict": None, "asking": None, "choices": [], "error": reason}
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -227,7 +246,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     for line in _typed_lines() if typed else _read_lines(sys.stdin.buffer):
         turn = conversation.send(line)
         if args.json:
-            sys.stdout.write(json.dumps(chat_json(engine.kb, turn), ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(chat_json(engine.kb, turn), ensure_ascii=False, allow_nan=False) + "\n")
         else:
             sys.stdout.write(turn.say + "\n\n")
         sys.stdout.flush()

@@ -17,12 +17,13 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .answers import is_unsure, parse_answer
 from .eligibility import Assumption, Evaluation, Evaluator, Verdict
-from .extract import DateError, extract_facts, implied_role, parse_date_text, stated_role
-from .facts import Fact, FactError, parse_value
+from .extract import DateError, extract_facts, implied_role, stated_role
+from .facts import Fact, FactError
 from .match import MatchResult, Ranked
 from .replies import TEXT, in_script, say
-from .text import clean, guess_language, has_han, normalise, script_of
+from .text import clean, guess_language, has_han, script_of
 
 SCENARIO = "scenario"  # what `asking` says while the closest scenarios are offered
 TOPIC = "topic"  # what `asking` says while a switch to another topic waits for a yes or no
@@ -280,17 +281,8 @@ class Conversation:
 
     def _store_scenario_facts(self, text: str) -> None:
         """Facts of the scenario's own that the question states (patterns in the scenario file)."""
-        scenario = self.kb.scenarios[self.scenario]
-        found = {}
-        lowered = normalise(text)
-        for name, definition in scenario.facts.items():
-            if name in self.facts:
-                continue
-            for value, patterns in definition.extract.items():
-                if any(re.search(p, lowered) for p in patterns):
-                    found[name] = {"true": True, "false": False}.get(value, value) if definition.type == "boolean" else value
-                    break
-        self._store(found, "question")
+        own = self.kb.scenarios[self.scenario].facts
+        self._store({k: v for k, v in self._extract(text).items() if k in own and k not in self.facts}, "question")
 
     def _clarify(self, error: str | None = None) -> Turn:
         choices = [{"value": c.id, "label": self.kb.scenarios[c.id].title.get(self.lang)} for c in self.pending]
@@ -405,7 +397,10 @@ class Conversation:
     # ------------------------------------------------------------------ facts
 
     def _extract(self, text: str) -> dict[str, Any]:
-        return extract_facts(text, self.today)
+        """Standard facts, and the scenario's own once there is one (their patterns read negation: "买家没有威胁我")."""
+        scenario = self.kb.scenarios.get(self.scenario or "")
+        definitions = {**self.kb.facts, **(scenario.facts if scenario else {})}
+        return extract_facts(text, self.today, definitions)
 
     def _store(self, values: dict[str, Any], source: str) -> list[str]:
         changed = []
@@ -423,34 +418,11 @@ class Conversation:
         definition = self._definition(name)
         if definition is None:
             raise FactError(f"unknown fact {name!r}")
-        if definition.type == "date":
-            return parse_date_text(text, self.today)
-        if definition.type == "enum":
-            stripped = text.strip().rstrip(".、")
-            if stripped.isdigit() and 1 <= int(stripped) <= len(definition.choices):
-                return definition.choices[int(stripped) - 1].value
-            lowered = normalise(text.strip())
-            for choice in definition.choices:  # a label inside a longer answer: "在天猫买的"
-                if normalise(choice.label.zh) in lowered or choice.label.en.lower() == lowered:
-                    return choice.value
-            if name in ("platform", "role", "order_status", "seller_response"):
-                extracted = extract_facts(text, self.today).get(name)
-                if extracted is not None:
-                    return extracted
-        if definition.type in ("number", "integer"):
-            extracted = extract_facts(text, self.today).get("price") if name == "price" else None
-            if extracted is not None and not re.fullmatch(r"[\d.,\s]+", text.strip()):
-                return extracted
-        if definition.type == "boolean":
-            lowered = normalise(text.strip())
-            if re.match(r"^(是|是的|对|对的|有|有的|嗯|yes|yeah|yep|y|true|correct)\b", lowered):
-                return True
-            if re.match(r"^(否|不是|没有|不|没|no|nope|n|false)\b", lowered):
-                return False
-        return parse_value(name, definition, text)
+        return parse_answer(name, definition, text, self.today)
 
     def _answer(self, name: str, text: str) -> Turn:
-        if _UNSURE.match(text.strip()):
+        stripped = text.strip()
+        if _UNSURE.match(stripped) or (len(stripped) <= 12 and is_unsure(stripped)):  # not "不知道卖家为什么…"
             return self._not_sure(name)
         # anything else the answer states is kept even if the asked fact cannot be read
         self._store({k: v for k, v in self._extract(text).items() if k != name and k not in self.facts}, "answer")

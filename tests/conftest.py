@@ -46,6 +46,20 @@ def fixture_engine(weiquan_home):
     return load_engine(FIXTURE_KB)
 
 
+@pytest.fixture(scope="session")
+def definitions_all(engine):
+    """Every fact definition of the shipped knowledge base: the standard facts and each scenario's own."""
+    found = dict(engine.kb.facts)
+    for scenario in engine.kb.scenarios.values():
+        found.update(scenario.facts)
+    return found
+
+
+@pytest.fixture(scope="session")
+def definition_of(definitions_all):
+    return definitions_all.__getitem__
+
+
 def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the real command in a new process, as a person would."""
     full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}

@@ -43,7 +43,7 @@ def test_contract_on_the_shipped_knowledge_base():
     assert 0 <= data["score"] <= 1
     assert data["candidates"][0] == {"id": "not_received", "score": data["score"]}
     assert set(data["answer"]) >= {"title", "summary", "steps", "evidence", "sources"}
-    assert data["facts"] == {"platform": {"value": "tmall", "source": "flag"}}
+    assert data["facts"] == {"platform": {"value": "tmall", "source": "flag"}, "role": {"value": "buyer", "source": "question"}}
     assert data["missing_facts"][0] == "order_status" and "platform" not in data["missing_facts"]
     assert data["asking"] == "order_status" and data["verdict"] is None
 
