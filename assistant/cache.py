@@ -70,8 +70,8 @@ def _index_payload(index) -> dict:
 
 def write(path: Path, kb, index) -> None:
     """Write atomically (temp file + rename); a failure leaves no temp file behind and costs only speed."""
-    kb_json = json.dumps(_kb_payload(kb), ensure_ascii=False, default=_encode).encode("utf-8")
-    index_json = json.dumps(_index_payload(index), ensure_ascii=False, default=_encode).encode("utf-8")
+    kb_json = json.dumps(_kb_payload(kb), ensure_ascii=False, default=_encode, allow_nan=False).encode("utf-8")
+    index_json = json.dumps(_index_payload(index), ensure_ascii=False, default=_encode, allow_nan=False).encode("utf-8")
     weights = index.model.weights.tobytes()
     body = kb_json + index_json + weights
     manifest = {

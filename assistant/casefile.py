@@ -226,6 +226,22 @@ _HEADS = {"zh": ("案件", "结论", "时间线", "期限", "证据清单", "草
                  "Drafts not produced", "Problems reading this case")}
 
 
+_OWN_WORDS = {  # the store's own words for a case and its timeline, as a reader of either language reads them
+    "zh": {"open": "进行中", "closed": "已结案", "opened": "立案", "note": "备注", "stage": "转入下一阶段"},
+    "en": {"open": "open", "closed": "closed", "opened": "case opened", "note": "note", "stage": "moved to a stage"},
+}
+
+
+def event_label(kb, kind: str, lang: str) -> str:
+    """An event's kind in words: from case_events.yaml, or the store's own kinds; never the bare identifier."""
+    from knowledge_base.drafts import load_case_files
+
+    spec = load_case_files(kb.root).events.events.get(kind)
+    if spec is not None:
+        return spec.label.get(lang)
+    return _OWN_WORDS[lang].get(kind, kind)
+
+
 def export_markdown(kb, case: Case, today: dt.date, lang: str | None = None, *, drafts: bool = True) -> str:
     """The case as Markdown; user text (title, notes) is escaped so it can never add a heading or a section."""
     from .drafts import render_drafts
@@ -242,7 +258,8 @@ def export_markdown(kb, case: Case, today: dt.date, lang: str | None = None, *, 
     title = markdown_inline(case.title)
     out = [f"# {title}", ""]
     stage_text = " → ".join(kb.scenarios[s].title.get(lang) if s in kb.scenarios else s for s in case.stages)
-    out += [f"{heads[0]}: `{case.id}` · {case.status} · {today.isoformat()}  ", f"{heads[7]}: {stage_text}", ""]
+    status = _OWN_WORDS[lang].get(case.status, case.status)
+    out += [f"{heads[0]}: `{case.id}` · {status} · {today.isoformat()}  ", f"{heads[7]}: {stage_text}", ""]
     if case.problems:
         out += [f"## {heads[9]}"] + [f"- {markdown_inline(p)}" for p in case.problems] + [""]
     if current is not None:
@@ -254,7 +271,8 @@ def export_markdown(kb, case: Case, today: dt.date, lang: str | None = None, *, 
     else:
         missing = ", ".join(kb.fact(n, current).label.get(lang) for n in evaluation.missing if kb.fact(n, current))
         out += [f"{heads[6]}: {missing or '-'}", ""]
-    out += [f"## {heads[2]}"] + [f"- {e.date.isoformat()} · {e.kind} · {markdown_inline(e.note)}" for e in case.events]
+    out += [f"## {heads[2]}"] + [f"- {e.date.isoformat()} · {event_label(kb, e.kind, lang)} · {markdown_inline(e.note)}"
+                                  for e in case.events]
     out += ["", f"## {heads[3]}"]
     rows = []
     for d in stage_deadlines(kb, case, today, evaluator):

@@ -284,3 +284,11 @@ def test_due_as_icalendar_with_reminders(home, tmp_path):
     again = run_cli("case", "export", open_case, "--ics", str(ics), env=home)
     assert again.returncode == 2 and "--force" in again.stderr.decode()
     assert run_cli("case", "export", open_case, "--ics", "-", "--today", "2026-11-21", env=home).stdout.startswith(b"BEGIN:VCALENDAR")
+
+
+def test_a_chinese_case_reads_in_words_not_identifiers(home):
+    case_id = new_case(home, "--scenario", "fake_goods", "--fact", "platform=taobao", "--today", "2026-11-21")
+    case_cli(home, "update", case_id, "--event", "卖家拒绝了退款", "--date", "2026-11-15", "--today", "2026-11-21")
+    shown = case_cli(home, "show", case_id, "--markdown", "--today", "2026-11-21")
+    assert "· 进行中 ·" in shown and "2026-11-15 · 卖家拒绝 · 卖家拒绝了退款" in shown and "2026-11-21 · 立案 ·" in shown
+    assert "seller_refused" not in shown and " open " not in shown and "opened" not in shown

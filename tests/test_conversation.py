@@ -140,3 +140,20 @@ def test_nothing_to_choose_after_an_empty_line_while_choosing(engine):
     conversation.asking = SCENARIO
     turn = conversation.send("")
     assert turn.asking == SCENARIO and turn.error
+
+
+def test_a_seller_reaches_a_sellers_verdict_with_natural_answers(engine):
+    conversation, turns = talk(engine, "我是卖家，买家退回来的是空盒子，要求退款", "签收了", "淘宝")
+    first, signed, platform = turns
+    assert first.scenario == "seller_return_fraud" and first.asking == "return_signed"
+    assert signed.verdict is not None and conversation.facts["return_signed"].value is True
+    assert platform.facts["platform"].value == "taobao" and platform.verdict is not None  # a late fact corrects
+    assert all(engine.kb.scenarios[t.scenario].role == "seller" for t in turns)
+
+
+def test_a_negated_fact_is_not_stored_as_said(engine):
+    conversation, turns = talk(engine, "Fake Nike shoes from Tmall, it is not food, paid 899 yuan, received Nov 10")
+    verdict = turns[0].verdict
+    assert turns[0].lang == "en" and conversation.facts["is_food"].value is False
+    assert verdict.compensation.id == "tmall_fake_four_times" and verdict.compensation.amount == 3596
+    assert all(b.id != "food_safety" for b in verdict.bases)
