@@ -144,7 +144,7 @@ def _parse(data: bytes, root: Path):
 
     classes, roles, features = payload["classes"], payload["roles"], payload["features"]
     _expect(all(isinstance(x, list) for x in (classes, roles, features)), "index lists")
-    _expect(len(roles) == len(classes) and all(isinstance(f, str) for f in features), "index lists")
+    _expect(len(roles) == len(classes), "index lists")
     _expect(len(weights) == len(features) * len(classes), "weights size")
     _expect(isinstance(payload["freq"], dict) and isinstance(payload["total"], int), "vocabulary")
     vocabulary = Vocabulary(

@@ -19,7 +19,7 @@ from typing import Any
 
 from .answers import is_unsure, parse_answer
 from .eligibility import Assumption, Evaluation, Evaluator, Verdict
-from .extract import DateError, extract_facts, implied_role, stated_role
+from .extract import DateError, extract_facts, implied_role, pattern_facts, read, stated_role
 from .facts import Fact, FactError
 from .match import MatchResult, Ranked
 from .replies import TEXT, in_script, say
@@ -221,8 +221,10 @@ class Conversation:
         if first and not has_han(text) and re.search(r"[a-z]{2,}", text, re.I):
             guessed = "en"  # a first question in English, however short ("refund?")
         self.lang = guessed
-        if guessed == "zh":
-            self.script = script_of(text) or self.script
+        script = script_of(text) if guessed == "zh" else None
+        # a short reply ("是的", "好") reads the same in both scripts: only a longer one switches back to simplified
+        if script == "Hant" or (script == "Hans" and len(re.findall(r"[\u4e00-\u9fff]", text)) >= 6):
+            self.script = script
 
     def _assignment(self, text: str) -> Turn | None:
         """`price=299` or `received_date: 2026-11-16` at any point sets or corrects that fact directly."""
@@ -282,7 +284,9 @@ class Conversation:
     def _store_scenario_facts(self, text: str) -> None:
         """Facts of the scenario's own that the question states (patterns in the scenario file)."""
         own = self.kb.scenarios[self.scenario].facts
-        self._store({k: v for k, v in self._extract(text).items() if k in own and k not in self.facts}, "question")
+        if own:
+            found = pattern_facts(read(text), own)  # the standard facts were read with the question already
+            self._store({k: v for k, v in found.items() if k not in self.facts}, "question")
 
     def _clarify(self, error: str | None = None) -> Turn:
         choices = [{"value": c.id, "label": self.kb.scenarios[c.id].title.get(self.lang)} for c in self.pending]

@@ -63,10 +63,12 @@ _DATE_PATTERNS: list[tuple[str, str]] = [
             r"the day before yesterday|day before yesterday|yesterday|last night|today|tonight|this morning|this afternoon|tomorrow"),
 ]
 _DATE_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _DATE_PATTERNS))
-_GROUPS = {}  # name → (first, last) index of its own groups within _DATE_RE's groups
-for _name, _pattern in _DATE_PATTERNS:
+_GROUPS = {}  # name → (first, last) index of its own groups within _DATE_RE's groups (each named group's own
+# groups run up to the next named group: read off the one compiled pattern instead of compiling each again)
+_STARTS = sorted(_DATE_RE.groupindex[name] for name, _ in _DATE_PATTERNS) + [_DATE_RE.groups + 1]
+for _name, _ in _DATE_PATTERNS:
     _first = _DATE_RE.groupindex[_name]
-    _GROUPS[_name] = (_first, _first + re.compile(_pattern).groups)
+    _GROUPS[_name] = (_first, _STARTS[_STARTS.index(_first) + 1] - 1)
 _REL = {"今天": 0, "今日": 0, "今早": 0, "今晚": 0, "今儿": 0, "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
         "昨天": 1, "昨日": 1, "昨晚": 1, "昨儿": 1, "yesterday": 1, "last night": 1,
         "前天": 2, "the day before yesterday": 2, "day before yesterday": 2, "大前天": 3, "大大前天": 4,
@@ -519,7 +521,27 @@ def _asked(text: str, start: int, end: int, questions: list[tuple[int, int]]) ->
 _NAMED_REACH = (1, 1)  # "不是淘宝" denies the platform; "不能申请京东介入" does not
 
 
+_ANY_OF: dict[int, tuple[object, re.Pattern | None]] = {}
+
+
+def _any_of(definition) -> re.Pattern | None:
+    """One pattern that finds whether any of a fact's patterns occurs: most messages state few facts, so the
+    patterns are looked at one by one only when one of them is there (None: they cannot be joined)."""
+    known = _ANY_OF.get(id(definition))
+    if known is None or known[0] is not definition:  # the definition itself is kept, so its id cannot be reused
+        sources = [p for patterns in definition.extract.values() for p in patterns]
+        try:
+            joined = re.compile("|".join(f"(?:{p})" for p in sources))
+        except re.error:
+            joined = None
+        known = _ANY_OF[id(definition)] = (definition, joined)
+    return known[1]
+
+
 def _read_pattern_fact(definition, text: str, denied, asked, supposed, latest: bool, named: bool):
+    any_of = _any_of(definition)
+    if any_of is not None and any_of.search(text) is None:
+        return None
     values = [c.value for c in definition.choices] if definition.type == "enum" else ["true", "false"]
     reach = _NAMED_REACH if len(values) > 2 else ()
     unstated = asked if named else sorted(asked + supposed)

@@ -49,14 +49,12 @@ def to_traditional(text: str) -> str:
 
 
 def script_of(text: str) -> str | None:
-    """'Hant' or 'Hans' by the characters that differ between the two scripts; None when none do ("我要退")."""
+    """'Hant' when converting to simplified changes characters, 'Hans' when there are Chinese characters and it
+    changes none; None without Chinese characters. (Simplified text has no characters the conversion changes, so
+    the one converter normalise() already uses is enough; the other direction is loaded only to answer.)"""
     if not _HAN_RE.search(text):
         return None
-    to_simplified = sum(a != b for a, b in zip(text, _t2s().convert(text)))
-    to_traditional = sum(a != b for a, b in zip(text, _s2t().convert(text)))
-    if to_simplified == to_traditional:
-        return None
-    return "Hant" if to_simplified > to_traditional else "Hans"
+    return "Hant" if any(a != b for a, b in zip(text, _t2s().convert(text))) else "Hans"
 
 
 def is_traditional(text: str) -> bool:
