@@ -195,9 +195,9 @@ class Conversation:
             return self._remember(self._choose_scenario(text))
         if self.asking:
             return self._remember(self._answer(self.asking, text))
-        if self.scenario:
+        if self.scenario and self.last is not None:
             return self._remember(self._follow_up(text))
-        return self._remember(self._question(text))
+        return self._remember(self._question(text))  # a first message, also on a scenario given beforehand
 
     def choose(self, scenario_id: str) -> Turn:
         """Go to a scenario picked by hand (the TUI's browser), keeping the facts that still apply."""

@@ -157,3 +157,9 @@ def test_a_negated_fact_is_not_stored_as_said(engine):
     assert turns[0].lang == "en" and conversation.facts["is_food"].value is False
     assert verdict.compensation.id == "tmall_fake_four_times" and verdict.compensation.amount == 3596
     assert all(b.id != "food_safety" for b in verdict.bases)
+
+
+def test_facts_in_the_first_message_on_a_given_scenario_come_from_the_question(engine):
+    conversation = Conversation(engine, today=TODAY, scenario="fake_goods")
+    conversation.send("淘宝买的，花了2.5万")
+    assert conversation.facts["price"].value == 25000 and conversation.facts["price"].source == "question"
