@@ -14,8 +14,8 @@ from typing import Any
 
 from .cases import Case, Event, Item
 from .eligibility import Evaluation, Evaluator
-from .render import answer_json, facts_table, labels, value_label, verdict_markdown
-from .safe_text import markdown_inline, one_line
+from .render import answer_json, facts_table, labels, verdict_markdown
+from .safe_text import markdown_inline
 
 _LIMIT = 1e12  # no price, count or period a person means is this large; beyond it a value is a typo or an attack
 

@@ -3,13 +3,14 @@
 A linear classifier (classify.py) is trained on the knowledge base's examples, keywords and
 titles, with the out-of-scope topics (data/out_of_scope.yaml) as a class of their own: a question is rejected
 because it looks like something else (coupons, a pre-sale deposit, opening a shop …), not because no scenario
-matched strongly. Features are words (jieba, synonyms folded across languages), Chinese character 1–3-grams
-(they survive unknown product names, odd segmentation and typos) and English word pairs.
+matched strongly. Features are words (jieba, synonyms folded across languages) and Chinese character 1–4-grams
+(they survive unknown product names, odd segmentation and typos).
 
 Scores become probabilities with a softmax whose temperature was fitted on questions real people wrote
 (scripts/calibrate.py). The decision then is one of: answer (one scenario clearly ahead), offer the two or
 three closest (not clearly ahead: the person chooses), or reject (out of scope clearly ahead). A stated role
-removes the other side's scenarios before deciding: a seller's question never lands on a buyer scenario.
+removes the other side's scenarios before deciding: a seller's question never lands on a buyer scenario; a role
+the wording only implies makes the other side less likely.
 """
 from __future__ import annotations
 
@@ -44,7 +45,6 @@ IMPLIED_ROLE_PENALTY = 0.3
 SPELLING = 80  # rapidfuzz ratio at which an unknown English word is taken for a known one (one swap: 83) …
 MIN_SPELLED = 6  # … if it has at least this many letters (shorter words are too easily another word)
 MIN_KNOWN_WORDS = 3  # with fewer known words, at least half the question's words must be known
-KEYWORD_WEIGHT = 1  # a keyword is added as a training document this many times
 
 
 @dataclass
@@ -103,12 +103,10 @@ def training_set(kb, tokenizer: Tokenizer, classes: list[str]) -> tuple[list[lis
     labels: list[int] = []
     texts: list[str] = []
 
-    def add(text: str, label: int, times: int = 1) -> None:
-        tokens = features(tokenizer, prepare(text))
-        for _ in range(times):
-            documents.append(tokens)
-            labels.append(label)
-            texts.append(text)
+    def add(text: str, label: int) -> None:
+        documents.append(features(tokenizer, prepare(text)))
+        labels.append(label)
+        texts.append(text)
 
     for label, class_id in enumerate(classes):
         if class_id == OUT_OF_SCOPE:
@@ -119,7 +117,7 @@ def training_set(kb, tokenizer: Tokenizer, classes: list[str]) -> tuple[list[lis
         for text in scenario.examples.zh + scenario.examples.en:
             add(text, label)
         for text in scenario.keywords.zh + scenario.keywords.en:
-            add(text, label, KEYWORD_WEIGHT)
+            add(text, label)
         add(scenario.title.zh, label)
         add(scenario.title.en, label)
     return documents, labels, texts

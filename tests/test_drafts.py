@@ -5,7 +5,6 @@ carries any of the advice written for the person."""
 import datetime as dt
 import os
 import re
-from pathlib import Path
 
 import pytest
 

@@ -4,7 +4,6 @@ forms real questions take (long posts, chat logs spaced into words, template pla
 How often matching is right is measured on questions real people wrote (`weiquan kb eval`), not here."""
 import pytest
 
-from assistant import match
 from assistant.match import OUT_OF_SCOPE, Matcher
 
 
