@@ -153,6 +153,12 @@ class Conversation:
     def _definition(self, name: str):
         return self.kb.fact(name, self.kb.scenarios.get(self.scenario or ""))
 
+    def _wording(self, name: str, definition):
+        """The question as this scenario words it (a seller is asked about the shop), else the fact's own."""
+        scenario = self.kb.scenarios.get(self.scenario or "")
+        own = next((q.ask for q in scenario.questions if q.fact == name and getattr(q, "ask", None)), None) if scenario else None
+        return own or definition.ask
+
     def _value(self, name: str) -> str:
         from .render import value_label
 
@@ -479,7 +485,7 @@ class Conversation:
         self.asking = name
         definition = self._definition(name)
         choices = [{"value": c.value, "label": c.label.get(self.lang)} for c in definition.choices] if definition.choices else []
-        lines = ([error] if error else []) + [definition.ask.get(self.lang)]
+        lines = ([error] if error else []) + [self._wording(name, definition).get(self.lang)]
         lines += [f"{n}. {c['label']}" for n, c in enumerate(choices, 1)]
         lines.append(self._text("not_sure_hint"))
         evaluation = self._evaluation()

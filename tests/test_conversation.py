@@ -36,7 +36,6 @@ def test_yes_switches_topic_and_keeps_the_facts_that_still_apply(engine):
     switched = turns[-1]
     assert switched.scenario == "fake_goods"
     assert conversation.facts["platform"].value == "tmall"  # said in the first question, still true
-    assert "order_status" not in switched.missing_facts or True
     assert switched.asking != "platform"
 
 
@@ -163,3 +162,20 @@ def test_facts_in_the_first_message_on_a_given_scenario_come_from_the_question(e
     conversation = Conversation(engine, today=TODAY, scenario="fake_goods")
     conversation.send("淘宝买的，花了2.5万")
     assert conversation.facts["price"].value == 25000 and conversation.facts["price"].source == "question"
+
+
+def test_a_seller_is_asked_about_the_shop_and_the_buyers_request_not_about_their_own_order(engine):
+    _, turns = talk(engine, "我是卖家，被品牌方投诉售假了")
+    assert turns[0].asking == "platform" and "你的店" in turns[0].say and "下的单" not in turns[0].say
+    _, turns = talk(engine, "我是卖家，买家申请退款我该怎么处理", "已发货")
+    assert turns[1].asking == "refund_requested_date" and "买家哪天申请" in turns[1].say
+    _, turns = talk(engine, "I am the seller and a brand reported my shop for selling fakes")
+    assert turns[0].asking == "platform" and "your shop" in turns[0].say
+
+
+def test_a_refund_without_return_is_not_asked_whether_the_return_was_signed_for(engine):
+    _, turns = talk(engine, "我是卖家，买家收到货说坏了，申请仅退款，东西也不退回来")
+    assert turns[0].scenario == "seller_return_fraud" and turns[0].kind == "answer"
+    assert turns[0].facts["refund_only"].value is True and "仅退款" in turns[0].say
+    _, turns = talk(engine, "我是卖家 买家退回来的包裹是空的")
+    assert turns[0].asking == "return_signed"
