@@ -442,7 +442,13 @@ def _scenario_ids(prefix: str, parsed_args=None, **_) -> list[str]:
 # ------------------------------------------------------------------ parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+# commands whose sub-commands are many: parsed in full only when asked for (a question should not wait for them)
+_GROUPS = {"case": "keep a dispute: facts, timeline, stages, deadlines, drafts", "kb": "knowledge-base tools"}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with `only` (the command being run), the other command groups are listed
+    without their sub-commands — enough for that command, its --help and the top-level --help."""
     parser = _Parser(prog="weiquan", description="维权 — after-sale dispute assistant for Chinese e-commerce (中文 / English). "
                      "Without a command: the chat in the terminal.")
     parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
@@ -466,9 +472,12 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--kb", metavar="DIR", help="knowledge-base directory")
     chat.set_defaults(handler=cmd_chat)
 
-    from .cli_case import add_case_parser
+    if only in (None, "case"):
+        from .cli_case import add_case_parser
 
-    add_case_parser(commands, _Parser, sys.modules[__name__])
+        add_case_parser(commands, _Parser, sys.modules[__name__])
+    else:
+        commands.add_parser("case", help=_GROUPS["case"])
 
     serve = commands.add_parser("serve", help="the chat in a browser on localhost (needs weiquan[web])")
     serve.add_argument("--port", type=int, default=8000)
@@ -476,7 +485,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--with-cases", action="store_true", help="let the served chat read and keep your cases (off by default)")
     serve.set_defaults(handler=cmd_serve)
 
-    kb = commands.add_parser("kb", help="knowledge-base tools").add_subparsers(dest="kb_command", metavar="KB_COMMAND", parser_class=_Parser)
+    if only not in (None, "kb"):
+        commands.add_parser("kb", help=_GROUPS["kb"])
+        _add_completion(commands)
+        _finish(parser)
+        return parser
+    kb = commands.add_parser("kb", help=_GROUPS["kb"]).add_subparsers(dest="kb_command", metavar="KB_COMMAND", parser_class=_Parser)
     kb.required = True
 
     def kb_parser(name: str, help_text: str, handler, *, json_flag: bool = True):
@@ -508,11 +522,22 @@ def build_parser() -> argparse.ArgumentParser:
     schema = kb.add_parser("schema", help="print the JSON Schema of a scenario file")
     schema.set_defaults(handler=cmd_kb_schema)
 
+    _add_completion(commands)
+    _finish(parser)
+    return parser
+
+
+def _add_completion(commands) -> None:
     completion = commands.add_parser("completion", help="shell completion: print the script for bash, zsh or fish")
     completion.add_argument("shell", choices=("bash", "zsh", "fish"))
     completion.set_defaults(handler=cmd_completion)
-    _finish(parser)
-    return parser
+
+
+def _command_of(argv: list[str]) -> str | None:
+    """The command word being run ('ask', 'case' …), when the whole parser is not needed to know it."""
+    if "_ARGCOMPLETE" in os.environ or not argv or argv[0] not in ("ask", "chat", "serve", "completion", "case", "kb"):
+        return None
+    return argv[0]
 
 
 def _finish(parser: argparse.ArgumentParser, words: str = "") -> None:
@@ -530,7 +555,7 @@ def _finish(parser: argparse.ArgumentParser, words: str = "") -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _stdout_utf8()
-    parser = build_parser()
+    parser = build_parser(_command_of(sys.argv[1:] if argv is None else argv))
     if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions: answer and exit, nothing else runs
         import argcomplete
 

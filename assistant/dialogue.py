@@ -23,7 +23,7 @@ from .extract import DateError, extract_facts, implied_role, pattern_facts, read
 from .facts import Fact, FactError
 from .match import MatchResult, Ranked
 from .replies import TEXT, in_script, say
-from .text import clean, guess_language, has_han, script_of
+from .text import clean, guess_language, han_count, has_han, script_of
 
 SCENARIO = "scenario"  # what `asking` says while the closest scenarios are offered
 TOPIC = "topic"  # what `asking` says while a switch to another topic waits for a yes or no
@@ -229,7 +229,7 @@ class Conversation:
         self.lang = guessed
         script = script_of(text) if guessed == "zh" else None
         # a short reply ("是的", "好") reads the same in both scripts: only a longer one switches back to simplified
-        if script == "Hant" or (script == "Hans" and len(re.findall(r"[\u4e00-\u9fff]", text)) >= 6):
+        if script == "Hant" or (script == "Hans" and han_count(text) >= 6):
             self.script = script
 
     def _assignment(self, text: str) -> Turn | None:

@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from types import SimpleNamespace
 
-from .text import ASKED, SUPPOSED, NumberError, covers, negations, normalise, parse_number
+from .text import ASKED, SPACE_IN_HAN, SUPPOSED, NumberError, covers, negations, normalise, parse_number
 
 LIMIT = 4000  # characters of a message read for facts (a long post states its facts early)
 ANSWER_LIMIT = 1000  # characters of a typed answer read for a date
@@ -611,13 +611,10 @@ def standard_definitions() -> dict:
 
 # ------------------------------------------------------------------ everything
 
-_SPACED_HAN = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
-
-
 def read(question: str) -> str:
     """The message normalised and cut to LIMIT; spaces between Chinese characters (copied from a segmented
     chat log: "还 没 发货") are dropped so that phrases read whole."""
-    return _SPACED_HAN.sub("", normalise(question[: LIMIT * 2]))[:LIMIT]
+    return SPACE_IN_HAN.sub("", normalise(question[: LIMIT * 2]))[:LIMIT]
 
 
 def extract_facts(question: str, today: dt.date, definitions: dict | None = None) -> dict:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from .classify import LinearModel, train
-from .text import HAN, normalise
+from .text import HAN, SPACE_IN_HAN, normalise
 from .tokenize import Tokenizer, Vocabulary
 
 OUT_OF_SCOPE = "__out_of_scope__"
@@ -79,12 +79,11 @@ class MatchResult:
 _HAN_RUN = re.compile(f"[{HAN}]+")
 # Anonymisation placeholders pasted from templates and chat logs ("[数字x]", "[ORDERID_10002497]") say nothing
 _PLACEHOLDER = re.compile(r"\[(?:[^\[\]\s]{1,6}x|[A-Za-z]+_\d+)\]")
-_SPACE_IN_HAN = re.compile(f"(?<=[{HAN}]) +(?=[{HAN}])")  # "没 收到 货": some people and tools space out words
 
 
 def prepare(question: str) -> str:
     """The question as the matcher reads it: normalised, placeholders dropped, Chinese words joined again."""
-    return _SPACE_IN_HAN.sub("", normalise(_PLACEHOLDER.sub(" ", question[:MAX_QUERY_CHARS])))
+    return SPACE_IN_HAN.sub("", normalise(_PLACEHOLDER.sub(" ", question[:MAX_QUERY_CHARS])))
 
 
 def features(tokenizer: Tokenizer, normalised: str) -> list[str]:
@@ -171,17 +170,17 @@ class Matcher:
     def _spell(self, tokens: list[str]) -> list[str]:
         """An English word the examples never had, one or two letters off a word they have ("refnud",
         "recieved"), counts as that word: rapidfuzz finds it among the known words."""
-        from rapidfuzz import fuzz, process
-
         rows = self.index.model.rows
         synonyms = self.index.vocabulary.synonyms
-        if self._english_words is None:  # known words (stemmed), and the English variants of synonym groups
-            known = [f[1:] for f in rows if f[0] == "w" and f[1:].isascii() and f[1:].isalpha()]
-            self._english_words = sorted(set(known) | {w for w in synonyms if w.isascii() and w.isalpha()})
         out = list(tokens)
         for token in tokens:
             word = token[1:]
             if token[0] == "w" and token not in rows and len(word) >= MIN_SPELLED and word.isascii() and word.isalpha():
+                from rapidfuzz import fuzz, process  # only when there is an unknown English word: most questions have none
+
+                if self._english_words is None:  # known words (stemmed), and the English variants of synonym groups
+                    known = [f[1:] for f in rows if f[0] == "w" and f[1:].isascii() and f[1:].isalpha()]
+                    self._english_words = sorted(set(known) | {w for w in synonyms if w.isascii() and w.isalpha()})
                 found = process.extractOne(word, self._english_words, scorer=fuzz.ratio, score_cutoff=SPELLING)
                 if found is not None:
                     out.append("w" + synonyms.get(found[0], found[0]))

@@ -13,6 +13,8 @@ _SURROGATES_RE = re.compile("[\ud800-\udfff]")
 # Control and format characters (zero-width joiners, BOMs, bidi marks) carry no meaning for matching.
 _INVISIBLE_RE = re.compile("[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _SPACES_RE = re.compile(r"\s+")
+# "没 收到 货": some people and tools (segmented chat logs) space out Chinese words
+SPACE_IN_HAN = re.compile(f"(?<=[{HAN}]) +(?=[{HAN}])")
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +46,7 @@ def _s2t():
     return opencc.OpenCC("s2tw")  # Taiwan standard characters (為, 裡), the most common traditional script online
 
 
+@lru_cache(maxsize=4096)  # the knowledge base's texts are converted again for every traditional-script reply
 def to_traditional(text: str) -> str:
     return _s2t().convert(text)
 
@@ -66,10 +69,14 @@ def has_han(text: str) -> bool:
     return _HAN_RE.search(text) is not None
 
 
+def han_count(text: str) -> int:
+    return len(_HAN_RE.findall(text))
+
+
 def guess_language(text: str, default: str = "zh") -> str:
     """'zh' or 'en'. Mixed questions ("淘宝 order 没收到") go by which script carries more of the words; text
     with too little of either ("299", "ok", "2026-11-16") keeps `default` (the conversation's language)."""
-    han = len(_HAN_RE.findall(text))
+    han = han_count(text)
     latin_words = len(_LATIN_WORD_RE.findall(text.lower()))
     if han < 2 and latin_words < 2 and not (han == 1 and latin_words == 0):
         return default

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .text import HAN
+from .text import HAN, has_han
 
-_HAN_RUN_RE = re.compile(f"[{HAN}0-9]+")
 _TOKEN_RE = re.compile(f"([{HAN}0-9]*[{HAN}][{HAN}0-9]*)|([a-z0-9]+(?:'[a-z]+)?)")
 _MAX_WORD = 8  # longest dictionary word worth looking up in a KB text
 DOMAIN_FREQ = 200_000  # high enough that a domain word (七天无理由, 小二介入) is never split
@@ -80,7 +79,7 @@ def build_vocabulary(
 
     candidates: set[str] = set()
     for text in texts:
-        for run in _HAN_RUN_RE.findall(normalise(text)):
+        for run in re.findall(f"[{HAN}0-9]+", normalise(text)):
             n = len(run)
             candidates.update(run[i:j] for i in range(n) for j in range(i + 1, min(n, i + _MAX_WORD) + 1))
     words: dict[str, int] = {}
@@ -103,7 +102,7 @@ def build_vocabulary(
         for variant in variants:
             variant = normalise(str(variant))
             parts = [stem(w) for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", variant)]
-            if len(parts) > 1 and not re.search(f"[{HAN}]", variant):
+            if len(parts) > 1 and not has_han(variant):
                 phrases[tuple(parts)] = canon
             elif re.fullmatch(r"[a-z0-9']+", variant):
                 folded[stem(variant)] = canon
@@ -111,7 +110,7 @@ def build_vocabulary(
                 folded[variant] = canon
                 domain.append(variant)
     for word in dict.fromkeys(domain):
-        if re.search(f"[{HAN}]", word) and " " not in word and words.get(word, 0) < DOMAIN_FREQ:
+        if has_han(word) and " " not in word and words.get(word, 0) < DOMAIN_FREQ:
             words[word] = DOMAIN_FREQ
             total += DOMAIN_FREQ  # as jieba's add_word does, so segmentation equals full jieba + our words
 
