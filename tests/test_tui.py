@@ -511,6 +511,25 @@ def test_footer_follows_the_language_and_hides_in_other_screens():
     run(go())
 
 
+def test_footer_and_palette_follow_traditional_script():
+    from textual.widgets._footer import FooterKey
+
+    async def go():
+        app = make()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await ready(pilot, app)
+            await say(pilot, app, "我在網上買的包裹一直沒收到，賣家不理我")
+            assert app.lang == "zh" and app.conversation.script == "Hant"
+            await settled(pilot, lambda: {"幫助", "新對話"} <= {k.description for k in app.screen.query(FooterKey)})
+            assert "帮助" not in {k.description for k in app.screen.query(FooterKey)}
+            titles = [command.title for command in app.get_system_commands(app.screen)]
+            assert any(title.startswith("幫助") for title in titles)
+            await pilot.press("f1")  # the traditional binding runs the action too
+            await screen(pilot, app, "HelpScreen")
+
+    run(go())
+
+
 def test_keyboard_only_conversation_correction_evidence_case_at_80x24():
     """Done when: a whole conversation, a correction, evidence ticked, the case kept and found again — keys only."""
     from assistant.cases import CaseStore

@@ -29,16 +29,20 @@ from .widgets import FactsPanel, Greeting, Suggestions, Transcript, UserBubble, 
 _MAIN_SCREEN_ONLY = {"help", "browse", "toggle_language", "new_conversation", "save", "keep_case", "cases", "reload"}
 
 
+FOOTER_LANGUAGES = ("zh", "zh-Hant", "en")
+
+
 def _bindings() -> list[Binding]:
-    """The footer speaks the reply's language: each footer key is bound twice, once per language, and
-    check_action lets only the current language's binding show and run."""
+    """The footer speaks the reply's language and script: each footer key is bound once per language (and
+    traditional script), and check_action lets only the current one's binding show and run."""
     out = []
     for key in KEYS:
         if not key.footer:
             out.append(Binding(key.keys, key.action, key.label["en"], show=False))
             continue
-        for lang in ("zh", "en"):
-            out.append(Binding(key.keys, f"by_key('{lang}', '{key.action}')", key.label[lang],
+        for lang in FOOTER_LANGUAGES:
+            label = key.label.get(lang, key.label["zh"])
+            out.append(Binding(key.keys, f"by_key('{lang}', '{key.action}')", label,
                                priority=key.action in ("quit", "command_palette")))
     return out
 
@@ -104,10 +108,14 @@ class WeiquanApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "by_key":
             lang, name = parameters
-            return lang == self.lang and self.check_action(str(name), ())
+            return lang == self._footer_language() and self.check_action(str(name), ())
         if action in _MAIN_SCREEN_ONLY and not isinstance(self.screen, ChatScreen):
             return False
         return True
+
+    def _footer_language(self) -> str:
+        traditional = self.lang == "zh" and self.conversation is not None and self.conversation.script == "Hant"
+        return "zh-Hant" if traditional else self.lang
 
     async def action_by_key(self, lang: str, action: str) -> None:
         await self.run_action(action)
@@ -118,7 +126,9 @@ class WeiquanApp(App[None]):
         for key in KEYS:
             if key.action != "command_palette" and self.check_action(key.action.split("(")[0], ()):
                 action = key.action
-                yield SystemCommand(f"{key.does[self.lang]}  ({key_names(key.keys)})", key.does["en" if self.lang == "zh" else "zh"],
+                script = "Hant" if self._footer_language() == "zh-Hant" else "Hans"
+                yield SystemCommand(f"{in_script(key.does[self.lang], script)}  ({key_names(key.keys)})",
+                                    key.does["en" if self.lang == "zh" else "zh"],
                                     lambda action=action: self.run_action(action))
 
     def focus_prompt(self) -> None:

@@ -36,17 +36,17 @@ UI = {
 class Key:
     keys: str  # Textual key names, comma-separated
     action: str
-    label: dict[str, str]  # the footer's word
+    label: dict[str, str]  # the footer's word ("zh-Hant" where traditional script writes it differently)
     does: dict[str, str]  # a sentence for the help screen and the command palette
     footer: bool = True
 
 
 KEYS = [
     Key("ctrl+q", "quit", {"zh": "退出", "en": "Quit"}, {"zh": "退出", "en": "Quit"}),
-    Key("f1", "help", {"zh": "帮助", "en": "Help"}, {"zh": "帮助：按键和提问示例", "en": "Help: keys and example questions"}),
+    Key("f1", "help", {"zh": "帮助", "zh-Hant": "幫助", "en": "Help"}, {"zh": "帮助：按键和提问示例", "en": "Help: keys and example questions"}),
     Key("ctrl+b", "browse", {"zh": "情形", "en": "Browse"}, {"zh": "浏览全部情形", "en": "Browse all scenarios"}),
     Key("ctrl+l", "toggle_language", {"zh": "English", "en": "中文"}, {"zh": "切换语言：中文 ⇄ English", "en": "Switch language: English ⇄ 中文"}),
-    Key("ctrl+n", "new_conversation", {"zh": "新对话", "en": "New"}, {"zh": "开始新的对话", "en": "Start a new conversation"}),
+    Key("ctrl+n", "new_conversation", {"zh": "新对话", "zh-Hant": "新對話", "en": "New"}, {"zh": "开始新的对话", "en": "Start a new conversation"}),
     Key("ctrl+s", "save", {"zh": "保存", "en": "Save"}, {"zh": "把答复保存为 Markdown 文件", "en": "Save the answer as a Markdown file"}),
     Key("f2", "keep_case", {"zh": "存案", "en": "Keep"}, {"zh": "把当前对话存为案件", "en": "Keep this conversation as a case"}),
     Key("f3,ctrl+o", "cases", {"zh": "案件", "en": "Cases"}, {"zh": "案件列表和倒计时（Enter 继续某个案件）", "en": "Cases with their countdowns (Enter continues one)"}),
