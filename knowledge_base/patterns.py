@@ -14,6 +14,9 @@ except ImportError:  # pragma: no cover - Python 3.10
 MAX_PATTERN_LENGTH = 300
 _REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", _sre.MAX_REPEAT)}
 _LARGE = 20  # a repeat allowing more than this many rounds counts as unbounded
+# '\\b' in a single-quoted YAML string is two backslashes: the pattern then needs a backslash in the question and
+# silently never matches. Nobody types backslashes in a question, so such a pattern is always a slip.
+_DOUBLED_ESCAPE = re.compile(r"(?<!\\)\\\\[bBdDsSwW]")
 
 
 def pattern_problem(pattern: str) -> str | None:
@@ -24,6 +27,9 @@ def pattern_problem(pattern: str) -> str | None:
         parsed = _sre_parse.parse(pattern)
     except (re.error, RecursionError):
         return f"pattern {pattern!r} cannot be read"
+    if _DOUBLED_ESCAPE.search(pattern):
+        return (f"pattern {pattern!r} looks for a backslash followed by a letter (a doubled escape): in single "
+                f"quotes write \\b, \\d …, in double quotes \\\\b")
     if _nested_repeat(list(parsed), inside_repeat=False):
         return f"pattern {pattern!r} has a quantifier inside a quantifier, which can take exponential time; rewrite it without nesting"
     return None

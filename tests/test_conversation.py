@@ -179,3 +179,7 @@ def test_a_refund_without_return_is_not_asked_whether_the_return_was_signed_for(
     assert turns[0].facts["refund_only"].value is True and "仅退款" in turns[0].say
     _, turns = talk(engine, "我是卖家 买家退回来的包裹是空的")
     assert turns[0].asking == "return_signed"
+    _, turns = talk(engine, "I sell on Taobao. A buyer returned a box with a brick instead of the headphones")
+    assert turns[0].facts["refund_only"].value is False and turns[0].asking == "return_signed"
+    _, turns = talk(engine, "I'm the seller; the buyer wants a refund only and to keep the item")
+    assert turns[0].facts["refund_only"].value is True

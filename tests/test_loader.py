@@ -101,3 +101,13 @@ def test_extract_patterns_must_be_valid_and_name_real_values(kb_copy):
     facts.write_text(original, encoding="utf-8")
     edit(facts, "  item_excluded:\n    type: boolean\n", "  item_excluded:\n    type: boolean\n    extract: {maybe: [\"定制\"]}\n")
     assert any(p.startswith(f"facts.yaml:{line_of(facts, 'item_excluded:')}: facts.item_excluded: extract: 'maybe' is not a value of this fact (false, true)") for p in problems_of(kb_copy))
+
+
+def test_a_doubled_escape_in_a_pattern_is_refused_with_its_line(kb_copy):
+    """'\\bkeep' in single quotes is two backslashes: the pattern would silently never match a question."""
+    facts = kb_copy / "facts.yaml"
+    edit(facts, "  item_excluded:\n    type: boolean\n", "  item_excluded:\n    type: boolean\n    extract:\n      \"true\": ['\\\\bcustom made\\\\b']\n")
+    found = problems_of(kb_copy)
+    assert any(re.match(r"facts\.yaml:\d+: facts\.item_excluded\.extract\.true: pattern .* doubled escape", p) for p in found), found
+    edit(facts, "['\\\\bcustom made\\\\b']", "['\\bcustom made\\b']")
+    load(kb_copy)  # written as meant, it loads
