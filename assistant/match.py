@@ -31,12 +31,12 @@ MAX_QUERY_CHARS = 2000  # beyond this a question is a document; the start decide
 # - rejected when out of scope is more probable than every scenario and either at least REJECT probable or
 #   REJECT_LEAD times the best scenario (OUT_OF_SCOPE_BIAS is taken from its score first);
 # - otherwise offered its best two or three scenarios, each at least OFFER_SHARE of the best one's probability.
-TEMPERATURE = 5.5
-SURE = 0.7
-LEAD = 1.2
+TEMPERATURE = 4.46
+SURE = 0.3
+LEAD = 2.0
 REJECT = 0.15
 REJECT_LEAD = 2.0
-OFFER_SHARE = 0.25
+OFFER_SHARE = 0.15
 OUT_OF_SCOPE_BIAS = 0.1
 MAX_OFFERED = 3
 # taken from the other side's scenarios when the wording only implies a role (or nothing does: most are buyers)

@@ -76,9 +76,10 @@ def test_eval_sets_do_not_copy_the_examples(engine):
 
 
 # what the shipped matcher reaches on them (in-scope top-1, out-of-scope rejected); re-based when the matcher is
-# retuned on real questions (last: round-4 examples, 5 training passes — real tuning half rejection 65.9 → 75.6 %,
-# while one more of the 20 self-written holdout near misses, "open an online store", is now offered a scenario)
-REGRESSION_FLOORS = {"dev.jsonl": (0.971, 0.727), "holdout.jsonl": (0.944, 0.75)}
+# retuned on real questions, never to let a change through unmeasured (last: out-of-scope examples for every near
+# miss the label spec lists — on the real tuning half top-1 79.0 %, rejected 73.2 %; here two more of the 90
+# self-written holdout questions are now rejected or offered, e.g. "the shoes are fine but I'd rather have my money back")
+REGRESSION_FLOORS = {"dev.jsonl": (0.966, 0.772), "holdout.jsonl": (0.922, 0.75)}
 
 
 @pytest.mark.parametrize("name", sorted(REGRESSION_FLOORS))
