@@ -6,6 +6,7 @@ marked blank for everything the program cannot know. Advice written for the pers
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from string import Template
 from typing import Any
@@ -76,7 +77,8 @@ def render_drafts(kb, case, today: dt.date, lang: str) -> tuple[list[Rendered], 
     values = _Values(_fact_values(kb, case, facts, lang), spec.blank.get(lang), spec.blank_names, lang)
     reply_by = today + dt.timedelta(days=spec.reply_days.value)
     values.update(today=long_date(today, lang), reply_by=long_date(reply_by, lang), reply_days=str(spec.reply_days.value))
-    values["facts"] = _numbered(_statements(kb, case, facts, role, values, spec, files.events, lang))
+    statements = _statements(kb, case, facts, role, values, spec, files.events, lang)
+    values["facts"] = _numbered(statements)
     values["evidence"] = _numbered([item.get(lang) for item in checklist(kb, case) if item.have]) or values["evidence"]
     bases = evaluate_case(kb, case, today, evaluator, case.scenario).verdict
     made, refused = [], []
@@ -88,10 +90,22 @@ def render_drafts(kb, case, today: dt.date, lang: str) -> tuple[list[Rendered], 
             refused.append((draft.title.get(lang), why))
             continue
         lines = _demand(kb, case, draft, bases.bases if bases else [], values, spec, lang)
+        voiced = {"facts": _numbered([_in_voice(text, draft.voice[lang], lang) for text in statements])} if lang in draft.voice else {}
         body = values.fill(getattr(draft, lang),
-                           demand=_numbered(lines, final=True, lang=lang), demand_inline=_inline(lines, lang))
+                           demand=_numbered(lines, final=True, lang=lang), demand_inline=_inline(lines, lang), **voiced)
         made.append(Rendered(name, draft.title.get(lang), draft.who.get(lang), body))
     return made, refused
+
+
+def _in_voice(text: str, words: dict[str, str], lang: str) -> str:
+    """A statement in a document's own voice ("我签收了" → "原告签收了"); English words replaced whole and the
+    sentence capitalised again ("I bought" → "The plaintiff bought")."""
+    for word, replacement in words.items():
+        if lang == "en":
+            text = re.sub(rf"(?<![A-Za-z']){re.escape(word)}(?![A-Za-z'])", replacement, text)
+        else:
+            text = text.replace(word, replacement)
+    return text[:1].upper() + text[1:]
 
 
 def _holds(text: str, env: Environment) -> bool:

@@ -46,6 +46,10 @@ class Draft(Strict):
     basis_line: Optional[Text] = None
     closing_line: Optional[Text] = None
     unless: list[Condition] = Field(default_factory=list)
+    voice: dict[Literal["zh", "en"], dict[str, str]] = Field(
+        default_factory=dict,
+        description="words of the fact statements replaced in this document, in order (a statement of claim speaks "
+                    "of 原告 and 被告, not of 我 and 卖家); English ones as whole words")
     zh: str
     en: str
 

@@ -199,3 +199,23 @@ def test_case_files_are_linted_and_a_broken_one_is_exit_3_with_its_line(tmp_path
     case_id = run_cli("case", "new", "--scenario", "not_received", env=home).stdout.decode().strip()
     broken = run_cli("case", "export", case_id, "--kb", str(kb), env=home)
     assert broken.returncode == 3 and f"case_events.yaml:{line_of(events, '(a+)+b')}" in broken.stderr.decode()
+
+
+def test_the_statement_of_claim_speaks_of_plaintiff_and_defendant_in_every_statement():
+    """A court document is not in the first person: every buyer statement and problem, as the statement of claim
+    words it, names 原告/被告 (the plaintiff/the defendant) and never 我, I, my or me."""
+    import re
+
+    from assistant.drafts import _in_voice
+    from knowledge_base.drafts import load_case_files
+
+    spec = load_case_files(ROOT / "data").drafts
+    voice = spec.drafts["civil_complaint"].voice
+    texts = list(spec.problems.values())
+    for statement in spec.statements["buyer"].values():
+        texts += list(statement.values()) if isinstance(statement, dict) else [statement]
+    for text in texts:
+        zh, en = _in_voice(text.zh, voice["zh"], "zh"), _in_voice(text.en, voice["en"], "en")
+        assert "我" not in zh and "卖家" not in zh, zh
+        assert not re.search(r"\b(?:I|me|my)\b", en) and "seller" not in en, en
+        assert en[0].isupper()
