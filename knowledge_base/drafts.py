@@ -24,8 +24,8 @@ BASIS_ROUTES = ("court", "platform", "negotiation")
 # Placeholders the program fills for every draft, besides the case's facts by name.
 COMPUTED = frozenset({"today", "reply_by", "reply_days", "facts", "demand", "demand_inline", "evidence"})
 # Placeholders that are never known to the program: always left as marked blanks.
-PERSONAL = frozenset({"your_name", "your_phone", "your_address", "your_id", "seller_name", "seller_address", "shop_name",
-                      "order_number", "court", "listing", "complaint_number"})
+PERSONAL = frozenset({"your_name", "your_phone", "your_address", "your_id", "seller_name", "seller_address", "operator_name",
+                      "shop_name", "order_number", "court", "listing", "complaint_number"})
 _LINE_PLACEHOLDERS = {"refund_line": {"remedy"}, "basis_line": {"amount", "cite"}}
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
 
