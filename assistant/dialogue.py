@@ -609,7 +609,8 @@ class Conversation:
             return self._again("\n".join([self._text("evidence")] + [f"- {e.get(self.lang)}" for e in items]), "evidence")
         if _ESCALATION.search(text):
             steps = [f"{n}. {e.get(self.lang)}" for n, e in enumerate(scenario.escalation, 1)]
-            return self._again("\n".join([self._text("escalation")] + steps), "escalation")
+            seller = scenario.role == "seller" or (self.facts.get("role") is not None and self.facts["role"].value == "seller")
+            return self._again("\n".join([self._text("escalation_seller" if seller else "escalation")] + steps), "escalation")
         if _STEPS.search(text):
             return self._again(self._steps(scenario), "steps")
         return None

@@ -211,7 +211,9 @@ def verdict_lines(kb: "KnowledgeBase", scenario, verdict: "Verdict", lang: str, 
     lines = [f"{status} — {outcome.title.get(lang)}"]
     chosen = verdict.deadline
     if chosen:
-        lines.append(f"{text['deadline']}: {_when(chosen, lang)} ({_countdown(chosen.date, today, chosen.count, lang, calendar)}, {text[chosen.count]})")
+        counted_in_words = chosen.count == "working" and calendar is not None and chosen.date > today  # "3 working days left"
+        kind = "" if counted_in_words else f", {text[chosen.count]}"
+        lines.append(f"{text['deadline']}: {_when(chosen, lang)} ({_countdown(chosen.date, today, chosen.count, lang, calendar)}{kind})")
         if len(verdict.deadlines) > 1:
             lines += [f"  · {d.label.get(lang)}: {_when(d, lang)}" for d in verdict.deadlines]
         else:

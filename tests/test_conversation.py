@@ -2,6 +2,7 @@
 "not sure" never dead-ends, the last answer can be taken back, and replies follow the person's language and
 script. Scripted against the shipped knowledge base through the one Conversation all faces use."""
 import datetime as dt
+import re
 
 import pytest
 
@@ -183,3 +184,14 @@ def test_a_refund_without_return_is_not_asked_whether_the_return_was_signed_for(
     assert turns[0].facts["refund_only"].value is False and turns[0].asking == "return_signed"
     _, turns = talk(engine, "I'm the seller; the buyer wants a refund only and to keep the item")
     assert turns[0].facts["refund_only"].value is True
+
+
+def test_a_seller_asking_what_next_is_not_told_what_to_do_when_the_seller_refuses(engine):
+    _, turns = talk(engine, "I'm a seller on Taobao, a brand reported my shop for selling fake sneakers", "2 days ago",
+                    "What next if this fails")
+    verdict, escalation = turns[1], turns[2]
+    assert verdict.kind == "answer" and re.search(r"\(\d+ working days? left\)", verdict.say)  # said once, not "…, working days"
+    assert escalation.kind == "escalation" and "the platform decides against you" in escalation.say
+    assert "If the seller refuses" not in escalation.say
+    _, turns = talk(engine, "淘宝买的耳机是假的", "11月10号收到的", "卖家拒绝怎么办")
+    assert turns[-1].kind == "escalation" and turns[-1].say.startswith("如果卖家拒绝或不处理")

@@ -530,6 +530,19 @@ def test_footer_and_palette_follow_traditional_script():
     run(go())
 
 
+def test_a_seller_is_offered_what_comes_next_not_what_if_the_seller_refuses():
+    async def go():
+        app = make()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await ready(pilot, app)
+            await say(pilot, app, "I'm a seller on Taobao, a brand reported my shop for selling fake sneakers")
+            await say(pilot, app, "2 days ago")
+            assert cards(app)
+            assert [b.label.plain for b in app.query("#suggestions Button")] == ["What evidence do I need", "What next if this fails", "Start over"]
+
+    run(go())
+
+
 def test_keyboard_only_conversation_correction_evidence_case_at_80x24():
     """Done when: a whole conversation, a correction, evidence ticked, the case kept and found again — keys only."""
     from assistant.cases import CaseStore

@@ -8,7 +8,7 @@ UI = {
     "zh": {
         "loading": "⏳ 正在载入知识库…", "ready": "● 就绪", "busy": "… 思考中", "failed": "✖ 知识库无法载入",
         "placeholder": "描述你的问题，按 Enter 发送（F1 帮助）", "date": "日期：2026-11-16 / 11月16号 / 昨天 / 3天前",
-        "not_sure": "不确定", "evidence": "要准备什么证据", "refuses": "卖家拒绝怎么办", "new": "重新开始",
+        "not_sure": "不确定", "evidence": "要准备什么证据", "refuses": "卖家拒绝怎么办", "next_if_fails": "不成的话下一步怎么办", "new": "重新开始",
         "yes": "是", "no": "否", "saved": "已保存到 {path}", "save_to": "保存为 Markdown 文件：",
         "edit": "更正 {label}", "reloaded": "知识库已重新载入", "nothing": "还没有可以保存的答复",
         "kept": "已存为案件 {id}（F3 查看全部案件）",
@@ -20,7 +20,7 @@ UI = {
     "en": {
         "loading": "⏳ Loading the knowledge base…", "ready": "● Ready", "busy": "… thinking", "failed": "✖ Knowledge base failed",
         "placeholder": "Your problem, then Enter (F1: help)", "date": "Date: 2026-11-16 / Nov 16 / yesterday / 3 days ago",
-        "not_sure": "Not sure", "evidence": "What evidence do I need", "refuses": "What if the seller refuses", "new": "Start over",
+        "not_sure": "Not sure", "evidence": "What evidence do I need", "refuses": "What if the seller refuses", "next_if_fails": "What next if this fails", "new": "Start over",
         "yes": "Yes", "no": "No", "saved": "Saved to {path}", "save_to": "Save as a Markdown file:",
         "edit": "Correct {label}", "reloaded": "Knowledge base reloaded", "nothing": "There is no answer to save yet",
         "kept": "Kept as case {id} (F3 lists all cases)",
