@@ -485,11 +485,18 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     serve.add_argument("--with-cases", action="store_true", help="let the served chat read and keep your cases (off by default)")
     serve.set_defaults(handler=cmd_serve)
 
-    if only not in (None, "kb"):
+    if only in (None, "kb"):
+        _add_kb(commands)
+    else:
         commands.add_parser("kb", help=_GROUPS["kb"])
-        _add_completion(commands)
-        _finish(parser)
-        return parser
+    completion = commands.add_parser("completion", help="shell completion: print the script for bash, zsh or fish")
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"))
+    completion.set_defaults(handler=cmd_completion)
+    _finish(parser)
+    return parser
+
+
+def _add_kb(commands) -> None:
     kb = commands.add_parser("kb", help=_GROUPS["kb"]).add_subparsers(dest="kb_command", metavar="KB_COMMAND", parser_class=_Parser)
     kb.required = True
 
@@ -521,16 +528,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     evaluation.add_argument("--part", metavar="K/N", help="only the K-th of N stratified parts (tune on one, report another)")
     schema = kb.add_parser("schema", help="print the JSON Schema of a scenario file")
     schema.set_defaults(handler=cmd_kb_schema)
-
-    _add_completion(commands)
-    _finish(parser)
-    return parser
-
-
-def _add_completion(commands) -> None:
-    completion = commands.add_parser("completion", help="shell completion: print the script for bash, zsh or fish")
-    completion.add_argument("shell", choices=("bash", "zsh", "fish"))
-    completion.set_defaults(handler=cmd_completion)
 
 
 def _command_of(argv: list[str]) -> str | None:
