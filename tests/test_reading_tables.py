@@ -172,7 +172,7 @@ PLATFORMS = [
     ("闲鱼上买的二手", "xianyu"), ("閒魚買的", "xianyu"), ("xianyu seller", "xianyu"), ("在咸鱼上买的", "xianyu"),
     ("快手买的", "other"), ("唯品会买的", "other"), ("AliExpress order", "other"), ("速卖通", "other"), ("得物上买的鞋", "other"),
     ("不是淘宝，是京东", "jd"), ("not on Taobao, on JD", "jd"), ("京东快递送来的，淘宝买的", "taobao"),
-    ("而且商品还不能申请京东介入", "jd"), ("如果京东不给退怎么办", "jd"),
+    ("售后页面上写着不能申请京东介入", "jd"), ("如果京东不给退怎么办", "jd"),
     ("买了1TB的硬盘", ABSENT), ("京东快递丢件了", ABSENT), ("网上买的", ABSENT), ("阿里巴巴集团的新闻", ABSENT),
 ]
 
@@ -185,7 +185,7 @@ def test_platform_names_and_slang(definitions_all, text, expected):
 ROLES = [
     ("我是卖家 买家收到货说没收到 要仅退款 物流显示本人签收", "seller"),
     ("我是卖家，买家还没发货就申请退款", "seller"),
-    ("我是淘宝卖家怎么删除给买家的评价", "seller"),
+    ("我是淘宝卖家，买家收货半个月了还不确认", "seller"),
     ("我是賣家，買家惡意退款", "seller"),
     ("作为商家，遇到恶意差评怎么办", "seller"),
     ("我们店被投诉售假了", "seller"),
@@ -199,7 +199,7 @@ ROLES = [
     ("我不是卖家，我是买家", "buyer"),
     ("I'm not the seller", "buyer"),
     ("我是买家，卖家不发货", "buyer"),
-    ("卖家拒绝退货", "buyer"),
+    ("店家不同意退货，连理由都没给", "buyer"),
     ("賣家不發貨", "buyer"),
     ("the seller refuses to refund me", "buyer"),
     ("我买的衣服质量太差", "buyer"),
@@ -209,10 +209,10 @@ ROLES = [
     ("my parcel never arrived", "buyer"),
     ("我问了卖家，他说没货", "buyer"),
     ("as the seller refused, I want to complain", "buyer"),
-    ("拼多多不发货赔付规则有哪些", ABSENT),
+    ("拼多多延迟发货的赔付标准是多少", ABSENT),
     ("can buyers claim compensation for a late delivery", ABSENT),
     ("What happens if the buyer rejects the order", ABSENT),
-    ("淘宝售假怎么判定的", ABSENT),
+    ("淘宝认定出售假货的标准是什么", ABSENT),
     ("七天无理由退货的规定", ABSENT),
     ("what is the refund policy", ABSENT),
 ]
@@ -227,8 +227,8 @@ def test_role_from_what_people_say_about_themselves_and_the_other_side(definitio
 # (implied_role), a hint for matching — and a fact (above) unless the message asks about the rules in general.
 IMPLIED = [
     ("买家退回来的是空盒子", ABSENT, "seller"), ("顧客說收到的是壞的", ABSENT, "seller"), ("客户申请换货但是又申请了退款", ABSENT, "seller"),
-    ("a buyer returned an empty box", ABSENT, "seller"), ("卖家拒绝退货", ABSENT, "buyer"), ("賣家不發貨", ABSENT, "buyer"),
-    ("一直没收到货", ABSENT, "buyer"), ("天猫买到假货怎么办", ABSENT, "buyer"), ("卖家怎样拒绝不合理的退款", ABSENT, ABSENT),
+    ("a buyer returned an empty box", ABSENT, "seller"), ("店家不同意退货，连理由都没给", ABSENT, "buyer"), ("賣家不發貨", ABSENT, "buyer"),
+    ("一直没收到货", ABSENT, "buyer"), ("天猫旗舰店收到的包是仿的", ABSENT, "buyer"), ("卖家怎样拒绝不合理的退款", ABSENT, ABSENT),
     ("退货需要卖家同意吗", ABSENT, ABSENT), ("can buyers claim compensation for a late delivery", ABSENT, ABSENT),
     ("我是卖家，买家说没收到", "seller", "seller"), ("我们店被投诉售假", "seller", ABSENT), ("我不是卖家", "buyer", ABSENT),
     ("as a seller, how do I answer a complaint", "seller", ABSENT), ("as well as the seller, the courier lost it", ABSENT, ABSENT),
