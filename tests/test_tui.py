@@ -493,35 +493,37 @@ def test_the_command_palette_lists_every_action_with_its_key():
     run(go())
 
 
-def test_footer_follows_the_language_and_hides_in_other_screens():
+def footer_words(screen_or_app) -> set[str]:
     from textual.widgets._footer import FooterKey
 
+    return {key.description for key in screen_or_app.query(FooterKey)}
+
+
+def test_footer_follows_the_language_and_hides_in_other_screens():
     async def go():
         app = make()
         async with app.run_test(size=(80, 24)) as pilot:
             await ready(pilot, app)
-            await settled(pilot, lambda: "帮助" in {k.description for k in app.query(FooterKey)})
+            await settled(pilot, lambda: "帮助" in footer_words(app))
             await say(pilot, app, "my parcel never arrived")
             assert app.lang == "en"
-            await settled(pilot, lambda: "Help" in {k.description for k in app.screen.query(FooterKey)})
+            await settled(pilot, lambda: "Help" in footer_words(app.screen))
             await pilot.press("f1")
             help_screen = await screen(pilot, app, "HelpScreen")
-            assert "Keep" not in {k.description for k in help_screen.query(FooterKey)}  # nothing to stack on a modal
+            assert "Keep" not in footer_words(help_screen)  # nothing to stack on a modal
 
     run(go())
 
 
 def test_footer_and_palette_follow_traditional_script():
-    from textual.widgets._footer import FooterKey
-
     async def go():
         app = make()
         async with app.run_test(size=(120, 36)) as pilot:
             await ready(pilot, app)
             await say(pilot, app, "我在網上買的包裹一直沒收到，賣家不理我")
             assert app.lang == "zh" and app.conversation.script == "Hant"
-            await settled(pilot, lambda: {"幫助", "新對話"} <= {k.description for k in app.screen.query(FooterKey)})
-            assert "帮助" not in {k.description for k in app.screen.query(FooterKey)}
+            await settled(pilot, lambda: {"幫助", "新對話"} <= footer_words(app.screen))
+            assert "帮助" not in footer_words(app.screen)
             titles = [command.title for command in app.get_system_commands(app.screen)]
             assert any(title.startswith("幫助") for title in titles)
             await pilot.press("f1")  # the traditional binding runs the action too
