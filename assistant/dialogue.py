@@ -434,18 +434,22 @@ class Conversation:
         stripped = text.strip()
         if _UNSURE.match(stripped) or (len(stripped) <= 12 and is_unsure(stripped)):  # not "不知道卖家为什么…"
             return self._not_sure(name)
-        # anything else the answer states is kept even if the asked fact cannot be read
-        self._store({k: v for k, v in self._extract(text).items() if k != name and k not in self.facts}, "answer")
+        # anything else the answer states is kept even if the asked fact cannot be read — unless the message turns
+        # out to be about another topic: its facts belong there (they are read again if the person switches)
+        others = {k: v for k, v in self._extract(text).items() if k != name and k not in self.facts}
         try:
             value = self._parse(name, text)
         except (FactError, DateError) as exc:
             side = self._side_question(text)
+            if side is None:
+                other = self._other_topic(text)
+                if other is not None:
+                    return self._propose(other, text)
+            self._store(others, "answer")
             if side is not None:  # answered, then the same question again
                 return self._resume_after(side, name)
-            other = self._other_topic(text)
-            if other is not None:
-                return self._propose(other, text)
             return self._ask(name, error=self._error(name, text, exc))
+        self._store(others, "answer")
         self._store({name: value}, "answer")
         self.asking = None
         return self._evaluate()
@@ -577,6 +581,9 @@ class Conversation:
     def _follow_up(self, text: str) -> Turn:
         """A message once the scenario's questions are answered: a correction, a side question, another topic, or
         a plain number (the price, where the scenario uses one)."""
+        other = self._other_topic(text)  # first: the facts of a message about another topic belong to that topic
+        if other is not None:
+            return self._propose(other, text)
         stated = self._extract(text)
         changed = self._store({k: v for k, v in stated.items() if k in self.facts or k in self._scenario_facts()}, "answer")
         if changed:
@@ -588,9 +595,6 @@ class Conversation:
                 return self._evaluate().noted(self._text("corrected", facts=f"{self._label('price')}={self._value('price')}"))
             except FactError:
                 pass
-        other = self._other_topic(text)
-        if other is not None:
-            return self._propose(other, text)
         side = self._side_question(text)
         if side is not None:
             return side

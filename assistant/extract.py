@@ -521,21 +521,14 @@ def _asked(text: str, start: int, end: int, questions: list[tuple[int, int]]) ->
 _NAMED_REACH = (1, 1)  # "不是淘宝" denies the platform; "不能申请京东介入" does not
 
 
-_ANY_OF: dict[int, tuple[object, re.Pattern | None]] = {}
-
-
 def _any_of(definition) -> re.Pattern | None:
     """One pattern that finds whether any of a fact's patterns occurs: most messages state few facts, so the
-    patterns are looked at one by one only when one of them is there (None: they cannot be joined)."""
-    known = _ANY_OF.get(id(definition))
-    if known is None or known[0] is not definition:  # the definition itself is kept, so its id cannot be reused
-        sources = [p for patterns in definition.extract.values() for p in patterns]
-        try:
-            joined = re.compile("|".join(f"(?:{p})" for p in sources))
-        except re.error:
-            joined = None
-        known = _ANY_OF[id(definition)] = (definition, joined)
-    return known[1]
+    patterns are looked at one by one only when one of them is there (None: they cannot be joined). Cached by
+    its text, so definitions rebuilt per answer (choice labels added) share one compiled pattern."""
+    try:
+        return _compiled("|".join(f"(?:{p})" for patterns in definition.extract.values() for p in patterns))
+    except re.error:
+        return None
 
 
 def _read_pattern_fact(definition, text: str, denied, asked, supposed, latest: bool, named: bool):

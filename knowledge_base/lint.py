@@ -333,7 +333,8 @@ def _topics_out_of_scope(kb) -> list[Problem]:
     from assistant.engine import load_engine
     from assistant.text import normalise
 
-    new = [sid for sid in kb.scenarios if sid not in set(_catalogue_ids(kb))]
+    catalogue = set(_catalogue_ids(kb))
+    new = [sid for sid in kb.scenarios if sid not in catalogue]
     if not new:
         return []
     matcher = load_engine(kb.root).matcher
