@@ -143,7 +143,7 @@ def test_near_tie_offers_both_and_a_click_chooses():
         app = make()
         async with app.run_test(size=(100, 32)) as pilot:
             await ready(pilot, app)
-            await say(pilot, app, "卖家页面写100%正品，到手是A货")
+            await say(pilot, app, "说是正品 收到是仿的 跟图片也不一样")
             assert app.last_turn.asking == "scenario"
             buttons = list(app.query("#suggestions Button"))
             assert [b.label.plain for b in buttons] == ["收到假货", "描述不符、发错货、少件", "都不是"]
