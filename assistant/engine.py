@@ -40,8 +40,18 @@ def _code_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def _build_name(kb_dir: Path) -> str:
+    return f"engine-{fingerprint(kb_dir)}-{_code_version()}.bin"
+
+
 def _cache_path(kb_dir: Path) -> Path:
-    return locations.cache_dir() / f"engine-{fingerprint(kb_dir)}-{_code_version()}.bin"
+    return locations.cache_dir() / _build_name(kb_dir)
+
+
+# The wheel carries the shipped knowledge base already built (hatch_build.py), so the first question after an
+# install does not wait for training. Its name holds the same key as a cache file: it is used only when both
+# the knowledge base and the program are the ones it was built from.
+PREBUILT_DIR = Path(__file__).resolve().parent / "prebuilt"
 
 
 def load_engine(kb_dir: Path | str | None = None, *, use_cache: bool = True) -> Engine:
@@ -50,19 +60,35 @@ def load_engine(kb_dir: Path | str | None = None, *, use_cache: bool = True) -> 
     path = _cache_path(root) if use_cache else None
     if path is not None:
         cached = cache.read(path, root)
+        if cached is None:
+            cached = cache.read(PREBUILT_DIR / path.name, root)
         if cached is not None:
             kb, index = cached
             return Engine(kb, Matcher(index))
+    kb, index = _build(root)
+    if path is not None:
+        _drop_old_builds(path.parent)
+        cache.write(path, kb, index)
+    return Engine(kb, Matcher(index))
+
+
+def _build(root: Path):
+    """(kb, index): validate every file and train the matcher, the slow part."""
     from knowledge_base.loader import load
 
     from .match import build_index
 
     kb = load(root).as_views()
-    index = build_index(kb)
-    if path is not None:
-        _drop_old_builds(path.parent)
-        cache.write(path, kb, index)
-    return Engine(kb, Matcher(index))
+    return kb, build_index(kb)
+
+
+def write_build(kb_dir: Path, folder: Path) -> Path:
+    """Build the engine for kb_dir into folder under its cache name (for the wheel: see hatch_build.py)."""
+    path = folder / _build_name(kb_dir)
+    cache.write(path, *_build(kb_dir))
+    if not path.is_file():
+        raise OSError(f"could not write {path}")
+    return path
 
 
 def _drop_old_builds(folder: Path) -> None:

@@ -1,4 +1,5 @@
 """The wheel carries the knowledge base, so a non-editable install works from any directory."""
+import os
 import subprocess
 import zipfile
 from pathlib import Path
@@ -45,3 +46,41 @@ def test_a_cached_engine_loads_without_pydantic_or_yaml(weiquan_home):
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_wheel_answers_its_first_question_without_training(wheel, tmp_path):
+    """The wheel carries the shipped knowledge base already built (hatch_build.py): with an empty cache the first
+    question is answered from it, without validating the YAML (pydantic) or training, and nothing is written."""
+    import sys
+
+    site = tmp_path / "site-packages"
+    zipfile.ZipFile(wheel).extractall(site)
+    built = list((site / "assistant" / "prebuilt").glob("engine-*.bin"))
+    assert len(built) == 1
+    home = tmp_path / "home"
+    code = (
+        "import sys; from assistant.engine import load_engine; e = load_engine();"
+        "print(e.matcher.match('淘宝买的鞋子是假货').scenario, 'pydantic' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site), "WEIQUAN_HOME": str(home)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["fake_goods", "False"], out.stderr
+    assert not list(home.rglob("engine-*"))
+
+
+def test_a_prebuilt_engine_for_other_data_is_not_used(wheel, tmp_path):
+    """An edited copy of the installed knowledge base has another key: it is built, not read from the wheel."""
+    import shutil
+    import sys
+
+    site = tmp_path / "site-packages"
+    zipfile.ZipFile(wheel).extractall(site)
+    data = site / "knowledge_base" / "data"
+    with (data / "dict" / "user_words.txt").open("a", encoding="utf-8") as handle:
+        handle.write("\n测试新词\n")
+    home = tmp_path / "home"
+    code = "import sys; from assistant.engine import load_engine; load_engine(); print('pydantic' in sys.modules)"
+    env = {**os.environ, "PYTHONPATH": str(site), "WEIQUAN_HOME": str(home)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
+    assert len(list(home.rglob("engine-*.bin"))) == 1
