@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import difflib
-import json
 import os
 import re
 import sys
 from typing import Iterator, NoReturn
 
 from .exits import ExitCode
+from .jsonout import print_json, to_json
 
 NO_TERMINAL = ("the chat needs a terminal; without one, use 'weiquan ask \"QUESTION\"' or 'weiquan chat --plain' "
                "(see 'weiquan --help')")
@@ -118,11 +118,6 @@ def _console():
     return _Console(soft_wrap=True, highlight=False)
 
 
-def _print_json(data, *, indent: int | None = 2) -> None:
-    """JSON on stdout is UTF-8 as it is: 维权, never \\u7ef4\\u6743."""
-    print(json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False))
-
-
 def _print_markdown(text: str, *, raw: bool) -> None:
     """Markdown formatted for a terminal; the Markdown itself with --markdown or when piped."""
     if raw or not sys.stdout.isatty():
@@ -194,9 +189,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         for question in _read_lines(sys.stdin.buffer):
             try:  # one line that cannot be answered gets an error object; the batch goes on
                 turn, data = answer(question)
-                line = json.dumps(data, ensure_ascii=False, allow_nan=False) if args.json else None
+                line = to_json(data) if args.json else None
             except Exception as exc:  # a bug on one line: reported on that line, never the end of the batch
-                line, turn = json.dumps(_unanswered(question, exc), ensure_ascii=False, allow_nan=False), None
+                line, turn = to_json(_unanswered(question, exc)), None
                 print(f"weiquan: internal error on one line: {type(exc).__name__}: {clean(str(exc))[:200]}", file=sys.stderr)
             if args.json:
                 sys.stdout.write(line + "\n")
@@ -213,7 +208,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise UsageError("the question is empty: ask something, or give --scenario ID")
     turn, data = answer(question)
     if args.json:
-        _print_json(data)
+        print_json(data)
     else:
         print_turn(_console(), kb, turn)
     return ExitCode.OK
@@ -246,7 +241,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     for line in _typed_lines() if typed else _read_lines(sys.stdin.buffer):
         turn = conversation.send(line)
         if args.json:
-            sys.stdout.write(json.dumps(chat_json(engine.kb, turn), ensure_ascii=False, allow_nan=False) + "\n")
+            sys.stdout.write(to_json(chat_json(engine.kb, turn)) + "\n")
         else:
             sys.stdout.write(turn.say + "\n\n")
         sys.stdout.flush()
@@ -338,7 +333,7 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     report = compare_with_previous(args.file, evaluate(engine, items), args.part or "")
     if args.json:
-        _print_json(report)
+        print_json(report)
     else:
         print(format_report(report))
     short = [f"{name} {report[key] * 100:.1f}% is below {floor:g}%"
@@ -354,7 +349,7 @@ def cmd_kb_lint(args: argparse.Namespace) -> int:
 
     problems = lint(_kb_dir(args))
     if args.json:
-        _print_json(as_json(problems))
+        print_json(as_json(problems))
     else:
         for problem in problems:
             print(f"{problem.file}:{problem.line}: {problem.level}: {problem.message}")
@@ -387,7 +382,7 @@ def cmd_kb_list(args: argparse.Namespace) -> int:
     kb = _load(args.kb).kb
     rows = [{"id": sid, "role": s.role, "title": s.title.get(args.lang)} for sid, s in sorted(kb.scenarios.items())]
     if args.json:
-        _print_json(rows)
+        print_json(rows)
     else:
         for row in rows:
             print(f"{row['id']:32} {row['role']:6} {row['title']}")
@@ -408,7 +403,7 @@ def cmd_kb_stats(args: argparse.Namespace) -> int:
 
     rows = stats(_load(args.kb).kb)
     if args.json:
-        _print_json(rows)
+        print_json(rows)
     else:
         print(format_stats(rows))
     return ExitCode.OK
@@ -417,7 +412,7 @@ def cmd_kb_stats(args: argparse.Namespace) -> int:
 def cmd_kb_schema(args: argparse.Namespace) -> int:
     from knowledge_base.schema import Scenario
 
-    _print_json(Scenario.model_json_schema())
+    print_json(Scenario.model_json_schema())
     return ExitCode.OK
 
 

@@ -5,12 +5,12 @@ prints only the id on standard output, as the contract says, and its account on 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
 from .exits import ExitCode
+from .jsonout import print_json, to_json
 
 
 _CLI = None  # the running cli module (it may be __main__ under `python -m assistant.cli`): its helpers and errors
@@ -127,7 +127,7 @@ def cmd_case_new(args: argparse.Namespace) -> int:
         raise cli.UsageError("--title: the title is empty")
     items = evidence_items(engine.kb, args.scenario)
     case_id = _call(_store().create, args.scenario, title, lang, facts, today, items)
-    print(json.dumps({"id": case_id}, allow_nan=False) if args.json else case_id)
+    print(to_json({"id": case_id}) if args.json else case_id)
     _say(args, f"opened case {case_id}: {title} ({_title(engine.kb, args.scenario, 'en')}), "
                f"{len(facts)} fact(s), an evidence checklist of {len(items)} item(s)", stream=sys.stderr)
     return ExitCode.OK
@@ -147,7 +147,7 @@ def cmd_case_list(args: argparse.Namespace) -> int:
         rows.append({"id": case.id, "title": case.title, "scenario": case.scenario, "stage": case.current, "status": case.status,
                      "verdict": verdict.status if verdict else None, "deadline": deadline, "problems": case.problems})
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2, allow_nan=False))
+        print_json(rows)
     else:
         for r in rows:
             flag = "  (!) " + "; ".join(r["problems"]) if r["problems"] else ""
@@ -162,7 +162,7 @@ def cmd_case_show(args: argparse.Namespace) -> int:
 
     engine, today, case = _open_case(args)
     if args.json:
-        print(json.dumps(case_json(engine.kb, case, today), ensure_ascii=False, indent=2, allow_nan=False))
+        print_json(case_json(engine.kb, case, today))
     else:
         from .safe_text import terminal
 
@@ -231,9 +231,9 @@ def cmd_case_update(args: argparse.Namespace) -> int:
     change: Change = _call(store.update, case.id, facts={**facts, **(plan.facts if plan else {})},
                            event=plan.event if plan else None, stage=plan.stage if plan else None, tick=tick, add_items=add_items)
     if args.json:
-        print(json.dumps({"id": case.id, "facts_set": change.facts, "facts_set_by_event": [n for n in change.facts if plan and n in plan.facts],
-                          "event": change.event, "stage": change.stage,
-                          "have": [n + 1 for n in change.ticked], "lack": [n + 1 for n in change.unticked]}, ensure_ascii=False, allow_nan=False))
+        print_json({"id": case.id, "facts_set": change.facts, "facts_set_by_event": [n for n in change.facts if plan and n in plan.facts],
+                    "event": change.event, "stage": change.stage,
+                    "have": [n + 1 for n in change.ticked], "lack": [n + 1 for n in change.unticked]}, indent=None)
     else:
         _say(args, _describe(kb, case.id, change))
     return ExitCode.OK
@@ -270,7 +270,7 @@ def cmd_case_stage(args: argparse.Namespace) -> int:
         facts["role"] = (case_role(kb, case), "stage")
     change = _call(store.update, case.id, facts=facts, stage=args.scenario, add_items=new_items(kb, case, args.scenario))
     if args.json:
-        print(json.dumps({"id": case.id, "stage": args.scenario, "moved": change.stage is not None}, allow_nan=False))
+        print_json({"id": case.id, "stage": args.scenario, "moved": change.stage is not None}, indent=None)
     elif change.stage is None:
         _say(args, f"case {case.id} is at the stage {args.scenario} already; nothing changed")
     else:
@@ -291,7 +291,7 @@ def cmd_case_due(args: argparse.Namespace) -> int:
         return _write_ics(args, engine.kb, cases, today)
     rows = due(engine.kb, cases, today, args.within)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2, allow_nan=False))
+        print_json(rows)
     else:
         from .safe_text import terminal
 
@@ -329,7 +329,7 @@ def cmd_case_close(args: argparse.Namespace) -> int:
     cli = _cli()
     closed = _call(_store().close, args.id, cli._today(args.today))
     if args.json:
-        print(json.dumps({"id": args.id, "status": "closed", "changed": closed}, allow_nan=False))
+        print_json({"id": args.id, "status": "closed", "changed": closed}, indent=None)
     else:
         _say(args, f"closed case {args.id}" if closed else f"case {args.id} was closed already; nothing changed")
     return ExitCode.OK
@@ -342,7 +342,7 @@ def cmd_case_delete(args: argparse.Namespace) -> int:
         raise cli.UsageError(f"this deletes case {args.id} with its facts, timeline and checklist for good; add --yes")
     _call(_store().delete, args.id)
     if args.json:
-        print(json.dumps({"id": args.id, "deleted": True}, allow_nan=False))
+        print_json({"id": args.id, "deleted": True}, indent=None)
     else:
         _say(args, f"deleted case {args.id}")
     return ExitCode.OK
@@ -355,7 +355,7 @@ def cmd_case_purge(args: argparse.Namespace) -> int:
         raise cli.UsageError(f"this deletes every case and the store {store.path} for good; add --yes")
     count = _call(store.purge)
     if args.json:
-        print(json.dumps({"deleted": count, "store": str(store.path)}, ensure_ascii=False, allow_nan=False))
+        print_json({"deleted": count, "store": str(store.path)}, indent=None)
     else:
         _say(args, f"deleted {count} case(s) and removed {store.path}")
     return ExitCode.OK

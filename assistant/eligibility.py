@@ -93,6 +93,18 @@ class Evaluation:
     blocking: list[str] = field(default_factory=list)  # the facts that hold the verdict back right now
 
 
+def facts_in_play(scenario) -> frozenset[str]:
+    """The facts a scenario asks or its rules read, and who is asking: of everything read from a person's
+    messages, the ones worth showing with its answer ("Food: no" means nothing to a seller accused of fakes)."""
+    names = {"role"} | {q.fact for q in scenario.questions}
+    for rule in scenario.rules:
+        names |= _parse(rule.when).names if rule.when else set()
+        for spec in rule.until:
+            names.add(spec.from_)
+            names |= _parse(spec.when).names if spec.when else set()
+    return frozenset(names)
+
+
 class Evaluator:
     def __init__(self, kb, calendar: WorkCalendar | None = None):
         self.kb = kb

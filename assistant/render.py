@@ -357,20 +357,32 @@ def print_turn(console, kb: "KnowledgeBase", turn: "Turn", *, full: bool = True)
     console.print(f"\n[bold]{escape(text['sources'])}[/]")
     for source in answer["sources"]:
         console.print(f"  • {escape(source['title'])} [dim]\\[{escape(text['confidence'][source['confidence']])}][/]")
-    if turn.facts:
-        scenario = kb.scenarios.get(scenario_id)
+    scenario = kb.scenarios.get(scenario_id)
+    shown = shown_facts(scenario, turn.facts)
+    if shown:
         known = ("，" if turn.lang == "zh" else ", ").join(
             f"{fact_label(kb, n, turn.lang, scenario_id)}：{value_label(kb.fact(n, scenario), f.value, turn.lang)}" if turn.lang == "zh"
             else f"{fact_label(kb, n, turn.lang, scenario_id)}: {value_label(kb.fact(n, scenario), f.value, turn.lang)}"
-            for n, f in turn.facts.items())
+            for n, f in shown.items())
         console.print(f"\n[dim]{escape(in_script(known, turn))}[/]")
     if turn.verdict is None and turn.missing_facts:
         wanted = ", ".join(fact_label(kb, n, turn.lang, scenario_id) for n in turn.missing_facts)
         console.print(f"\n[yellow]{escape(text['missing'])}:[/] {escape(wanted)}")
 
 
+def shown_facts(scenario, facts: dict) -> dict:
+    """The known facts that matter to the scenario (all of them when there is none yet)."""
+    if scenario is None:
+        return dict(facts)
+    from .eligibility import facts_in_play
+
+    in_play = facts_in_play(scenario)
+    return {name: fact for name, fact in facts.items() if name in in_play}
+
+
 def facts_table(kb: "KnowledgeBase", scenario, values: dict[str, Any], lang: str) -> list[str]:
-    """Known facts as a Markdown table (labels and values as a person reads them)."""
+    """Known facts that matter to the scenario as a Markdown table (labels and values as a person reads them)."""
+    values = shown_facts(scenario, values)
     if not values:
         return []
     rows = ["| | |", "|---|---|"]

@@ -222,3 +222,15 @@ def test_future_date_flag_is_refused():
     result = run_cli("ask", "x", "--scenario", "seven_day_return", "--today", "2026-11-21", "--fact", "received_date=2026-12-01")
     assert result.returncode == 2
     assert "after today" in result.stderr.decode()
+
+
+def test_the_known_facts_shown_are_the_ones_the_scenario_uses():
+    """"Shoes" tells the reader the product is not food: a fact for a buyer's fake-goods claim (tenfold damages
+    for food), nothing to a seller accused of fakes. Its answer shows platform and role, not "Food: no"; the
+    buyer's own claim still shows it."""
+    seller = run_cli("ask", "I'm a Taobao seller and a buyer claims the shoes I sold are fake")
+    out = seller.stdout.decode()
+    assert seller.returncode == 0 and "Platform: Taobao" in out and "Role: Seller" in out, out
+    assert "Food" not in out
+    buyer = run_cli("ask", "I bought shoes on Taobao and they are fake")
+    assert "Food: no" in buyer.stdout.decode()

@@ -212,12 +212,14 @@ class FactsPanel(VerticalScroll):
             self.name = name
 
     def show(self, kb, scenario_id, facts: dict, lang: str, script: str = "Hans") -> None:
+        from assistant.render import shown_facts
         from assistant.replies import in_script
 
         self.remove_children()
         title = in_script(UI[lang]["facts"], script)
         widgets = [Label(title, classes="heading")]
         scenario = kb.scenarios.get(scenario_id) if scenario_id else None
+        facts = shown_facts(scenario, facts)
         for name, fact in facts.items():
             definition = kb.fact(name, scenario)
             label = definition.label.get(lang) if definition else name
