@@ -34,7 +34,7 @@ CONFIDENTLY_WRONG_COST = 1.0
 CONFIDENTLY_WRONG_FIT = 0.035
 # the right scenario among two or three offered: one more click, far better than a wrong answer (the issue's
 # target is ≥ 92 % right among those offered, so a choice is worth nearly as much as a sure answer)
-OFFERED_WORTH = 0.9
+OFFERED_WORTH = 0.8
 
 
 def log_likelihood(rows, temperature: float) -> float:
@@ -52,9 +52,11 @@ def fit_temperature(rows) -> float:
 
 
 def utility(results, items) -> tuple[float, dict]:
-    """How well the people asking these questions are served, per question: the right scenario alone 1, among
-    two or three offered OFFERED_WORTH; out of scope rejected 1, or offered a choice (with "none of these") 0.3; anything
-    else 0; a wrong answer given with a score of 0.8 or more costs CONFIDENTLY_WRONG_COST: it misleads most."""
+    """How well the people asking these questions are served. In scope: the right scenario alone 1, among two or
+    three offered OFFERED_WORTH, else 0; out of scope: rejected 1, offered a choice (with "none of these") 0.3,
+    else 0. The two sides are averaged separately and weigh the same (the targets ask as much of rejecting as of
+    answering; weighing per question would let the fit trade rejection away because most questions are in scope).
+    A wrong answer given with a score of 0.8 or more costs CONFIDENTLY_WRONG_COST: it misleads most."""
     alone = offered = rejected = choice = wrong_confident = in_scope = out_scope = 0
     for result, item in zip(results, items):
         right = result.scenario == item.expected
@@ -69,8 +71,10 @@ def utility(results, items) -> tuple[float, dict]:
             choice += len(ids) > 1
         wrong_confident += (not right) and result.score >= CONFIDENT
     share = wrong_confident / len(items)
-    score = (alone + OFFERED_WORTH * offered + rejected + 0.3 * choice - CONFIDENTLY_WRONG_COST * wrong_confident) / len(items)
-    return score, {"alone": alone / in_scope, "offered": offered / in_scope,
+    served_in = (alone + OFFERED_WORTH * offered) / max(in_scope, 1)
+    served_out = (rejected + 0.3 * choice) / max(out_scope, 1)
+    score = (served_in + served_out) / 2 - CONFIDENTLY_WRONG_COST * share
+    return score, {"alone": alone / max(in_scope, 1), "offered": offered / max(in_scope, 1),
                    "rejected": rejected / max(out_scope, 1), "confidently_wrong": share}
 
 

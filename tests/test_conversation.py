@@ -206,3 +206,41 @@ def test_a_message_about_another_topic_changes_no_fact_of_this_one(engine):
     conversation, turns = talk(engine, "天猫买的东西付款五天了还不发货", "对了我还在京东买了一个包 昨天收到的 专柜鉴定说是假的", "否")
     assert turns[1].asking == TOPIC and turns[2].asking == "price"
     assert "received_date" not in conversation.facts and conversation.facts["platform"].value == "tmall"
+
+
+def _rejecting(monkeypatch, ranking):
+    """The matcher rejects every first message (out of scope at 0.6), ranking these scenarios below it. Which
+    real questions land just outside moves with every retraining; what the conversation does then does not."""
+    from assistant.match import Matcher, MatchResult, Ranked
+
+    real_match = Matcher.match
+
+    def reject(self, question, role=None, implied=None):
+        if question.startswith("淘宝运费"):
+            return MatchResult(None, 0.6, [], [Ranked(i, 0.0, p) for i, p in ranking], 0.6)
+        return real_match(self, question, role, implied)
+
+    monkeypatch.setattr(Matcher, "match", reject)
+
+
+def test_a_rejected_question_offers_the_scenarios_close_to_it_and_a_number_picks_one(engine, monkeypatch):
+    _rejecting(monkeypatch, [("seven_day_return", 0.3), ("not_received", 0.05)])
+    conversation, (rejected, picked) = talk(engine, "淘宝运费谁出", "1")
+    assert rejected.scenario is None and rejected.candidates == [] and rejected.kind == "out_of_scope"
+    assert rejected.asking == SCENARIO and "不是我能处理" in rejected.say
+    assert [c["value"] for c in rejected.choices] == ["seven_day_return", "none"]  # 5 % is too far to offer
+    assert picked.scenario == "seven_day_return" and picked.asking == "received_date"
+
+
+def test_nothing_close_to_a_rejected_question_lists_what_weiquan_covers(engine, monkeypatch):
+    _rejecting(monkeypatch, [("seven_day_return", 0.05)])
+    _, (rejected,) = talk(engine, "淘宝运费谁出")
+    assert rejected.asking is None and rejected.choices == [] and "七天无理由退货" in rejected.say
+
+
+def test_a_new_question_instead_of_a_choice_starts_again_from_it(engine, monkeypatch):
+    _rejecting(monkeypatch, [("seven_day_return", 0.3)])
+    _, (_, fresh) = talk(engine, "淘宝运费谁出", "我在京东买的耳机收到是假货 专柜鉴定过了")
+    assert fresh.scenario == "fake_goods" and not fresh.error
+    _, (_, seller) = talk(engine, "淘宝运费谁出", "我是卖家")  # a short reply is still read as a reply
+    assert seller.asking == SCENARIO and seller.error
