@@ -31,9 +31,12 @@ def clean(text: str) -> str:
     return _SPACES_RE.sub(" ", text).strip()
 
 
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'"})  # didn’t → didn't (NFKC leaves typographic quotes)
+
+
 def normalise(text: str) -> str:
     """NFKC (full width → half width), lower case, traditional → simplified, single spaces."""
-    text = unicodedata.normalize("NFKC", clean(text)).lower()
+    text = unicodedata.normalize("NFKC", clean(text)).lower().translate(_QUOTES)
     if _HAN_RE.search(text):
         text = _t2s().convert(text)
     return text

@@ -99,8 +99,9 @@ def test_duplicate_examples_across_scenarios(kb):
 
 
 def test_example_that_matches_another_scenario(kb, monkeypatch):
-    # the fixture base is tiny, so a held-out model is never as sure as on the shipped one: a lower bar here
-    monkeypatch.setattr("knowledge_base.lint.CONFUSION_MARGIN", 0.8)
+    # the fixture base is tiny, so a held-out model is never as sure as on the shipped one: a lower bar here (the
+    # planted example is 0.76 ahead with the temperature fitted in round 6; the fixture's own examples 0.35 at most)
+    monkeypatch.setattr("knowledge_base.lint.CONFUSION_MARGIN", 0.7)
     path = kb / "scenarios" / "want_return.yaml"
     edit(path, "  en: [can I return it", "  en: [my parcel was lost and never arrived, can I return it")
     problems = found(kb)

@@ -32,6 +32,10 @@ def test_stop_words_are_dropped(tokenizer):
     assert not {"我的", "怎么办", "啊", "what", "is", "the"} & set(tokens)
 
 
+def test_typographic_apostrophes_read_as_plain_ones(tokenizer):
+    assert tokenizer.tokens(normalise("I didn’t receive it")) == tokenizer.tokens(normalise("I didn't receive it"))
+
+
 def test_light_stemming():
     assert stem("parcels") == stem("parcel") == "parcel"
     assert stem("shipped") == stem("shipping") == "ship"
