@@ -76,10 +76,11 @@ def test_eval_sets_do_not_copy_the_examples(engine):
 
 
 # what the shipped matcher reaches on them (in-scope top-1, out-of-scope rejected); re-based when the matcher is
-# retuned on real questions, never to let a change through unmeasured. Training order depends on every example, so
-# any edit to the examples moves these by about a question either way (last: two examples reworded to keep real
-# evaluation questions out of the repository: dev top-1 96.7 → 96.2 %; floors are what is reached, rounded down).
-REGRESSION_FLOORS = {"dev.jsonl": (0.961, 0.772), "holdout.jsonl": (0.922, 0.75)}
+# retuned on real questions, never to let a change through unmeasured; floors are what is reached, rounded down.
+# Last: round 6–7 examples and constants refitted on all of real_dev (dev top-1 96.2 → 95.7 %, rejected 77.3 →
+# 81.8 %; holdout 94.4 → 93.3 %, 75 → 85 %). The training order is now fixed per example, so an edit to one example
+# moves these less than it did (a reshuffle of everything).
+REGRESSION_FLOORS = {"dev.jsonl": (0.956, 0.818), "holdout.jsonl": (0.933, 0.85)}
 
 
 @pytest.mark.parametrize("name", sorted(REGRESSION_FLOORS))
