@@ -4,6 +4,7 @@ import pytest
 
 from assistant.text import HAN, normalise
 from assistant.tokenize import stem
+from conftest import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +65,21 @@ def test_segmentation_matches_jiebas_full_dictionary_on_knowledge_base_text(engi
                 assert compact.words(run) == list(full.cut(run, HMM=False)), run
                 runs += 1
     assert runs > 100
+
+
+def test_jiebas_hmm_tables_load_only_when_used():
+    """A question is cut without jieba's HMM, so its tables are not loaded (half of jieba's import); anything
+    that does use the HMM still gets it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from assistant.tokenize import import_jieba; jieba = import_jieba();"
+        "print('prob_emit' in str(sorted(sys.modules)));"
+        "print(list(jieba.Tokenizer().cut('他来到了网易杭研大厦', HMM=True)));"
+        "print('jieba.finalseg.prob_emit' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[0] == "False"
+    assert "杭研" in out[1]  # a word only the HMM finds
+    assert out[2] == "True"
