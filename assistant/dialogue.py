@@ -22,13 +22,20 @@ from .eligibility import Assumption, Evaluation, Evaluator, Verdict
 from .extract import DateError, extract_facts, implied_role, pattern_facts, read, stated_role
 from .facts import Fact, FactError
 from .match import MatchResult, Ranked
-from .replies import TEXT, in_script, say
+from .replies import in_script, say
 from .text import clean, guess_language, han_count, has_han, script_of
 
 SCENARIO = "scenario"  # what `asking` says while the closest scenarios are offered
 TOPIC = "topic"  # what `asking` says while a switch to another topic waits for a yes or no
 NONE_OF_THESE = "none"  # the choice offered after the closest scenarios
 NEW_TOPIC_SCORE = 0.6  # a message matching another scenario alone, this sure, is offered as a new topic
+_NONE_WORDS = {NONE_OF_THESE, "都不是", "都不对", "都不對", "none of these", "none of them", "neither"}
+
+
+def _plain(text: str) -> str:
+    return text.strip().lower().rstrip(".、。")
+
+
 # A rejected question still offers the (at most two) scenarios at least this probable, to pick with one reply: on
 # real_dev that brings back 16 of the 27 in-scope questions the matcher rejects, and shows a choice for 29 of the 69
 # rejected ones really out of scope, where "none of these" ends it (at 0.2: 9 of 27, and 14 of 69).
@@ -207,6 +214,8 @@ class Conversation:
             return self._remember(self._answer(self.asking, text))
         if self.scenario and self.last is not None:
             return self._remember(self._follow_up(text))
+        if self.last is not None and _plain(text) in _NONE_WORDS:  # "none of these" after a plain rejection
+            return self._remember(Turn(self._text("rephrase"), self.lang, None, facts=dict(self.facts), kind="greeting"))
         return self._remember(self._question(text))  # a first message, also on a scenario given beforehand
 
     def choose(self, scenario_id: str) -> Turn:
@@ -316,10 +325,8 @@ class Conversation:
                     facts=dict(self.facts), error=error, kind=kind)
 
     def _choose_scenario(self, text: str) -> Turn:
-        lowered = text.strip().lower().rstrip(".、。")
-        none_labels = {NONE_OF_THESE, str(len(self.pending) + 1), "都不是", "都不对", "none of these", "none of them",
-                       "neither", TEXT["zh"]["none_of_these"], TEXT["en"]["none_of_these"].lower()}
-        if lowered in none_labels:
+        lowered = _plain(text)
+        if lowered in _NONE_WORDS or lowered == str(len(self.pending) + 1):
             self.asking, self.pending, self.match, self.scenario = None, [], None, None
             return Turn(self._text("rephrase"), self.lang, None, facts=dict(self.facts), kind="greeting")
         for number, candidate in enumerate(self.pending, 1):
@@ -341,7 +348,9 @@ class Conversation:
                 self.asking, self.pending = None, []
                 self._switch_to(fitting[0].id, self.question_text)
                 return self._evaluate()
-            self.pending = fitting or self.pending
+            if fitting and len(fitting) < len(self.pending):
+                self.pending = fitting
+                return self._clarify().noted(self._role_noted())
         return self._clarify(error=self._text("bad_choice"))
 
     # ------------------------------------------------------------------ another topic
@@ -360,6 +369,20 @@ class Conversation:
                 and match.score >= NEW_TOPIC_SCORE):
             return match
         return None
+
+    def _role_noted(self) -> str:
+        role = self._value("role")
+        return self._text("role_noted", role=role.lower() if self.lang == "en" else role)
+
+    def _says_role_only(self, text: str) -> bool:
+        """A short message saying who the person is, and that fits the scenario at hand (stored as said)."""
+        role = stated_role(text)
+        if role is None or self._new_question(text) or self.scenario is None:
+            return False
+        if self.kb.scenarios[self.scenario].role not in (role, "both"):
+            return False  # the other side's role: _other_topic offers that side's scenarios
+        self._store({"role": role}, "answer")
+        return True
 
     @staticmethod
     def _new_question(text: str) -> bool:
@@ -469,6 +492,8 @@ class Conversation:
             self._store(others, "answer")
             if side is not None:  # answered, then the same question again
                 return self._resume_after(side, name)
+            if self._says_role_only(text):  # "我是卖家" said in passing: noted, not an error
+                return self._ask(name).noted(self._role_noted())
             return self._ask(name, error=self._error(name, text, exc))
         self._store(others, "answer")
         self._store({name: value}, "answer")

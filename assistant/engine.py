@@ -21,8 +21,6 @@ from .match import Matcher
 if TYPE_CHECKING:
     from knowledge_base.loader import KnowledgeBase
 
-KEEP_BUILDS = 3  # the shipped KB and an author's copy or two; older builds are removed
-
 
 @dataclass
 class Engine:
@@ -67,7 +65,7 @@ def load_engine(kb_dir: Path | str | None = None, *, use_cache: bool = True) -> 
             return Engine(kb, Matcher(index))
     kb, index = _build(root)
     if path is not None:
-        _drop_old_builds(path.parent)
+        locations.prune_cache(keep=locations.CACHE_BUILDS_KEPT - 1)  # room for the build written next
         cache.write(path, kb, index)
     return Engine(kb, Matcher(index))
 
@@ -89,12 +87,3 @@ def write_build(kb_dir: Path, folder: Path) -> Path:
     if not path.is_file():
         raise OSError(f"could not write {path}")
     return path
-
-
-def _drop_old_builds(folder: Path) -> None:
-    try:
-        builds = sorted(folder.glob("engine-*"), key=lambda p: p.stat().st_mtime)
-        for old in builds[: max(0, len(builds) - (KEEP_BUILDS - 1))]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass

@@ -54,18 +54,3 @@ def test_a_failed_write_leaves_no_temporary_file(engine, tmp_path, monkeypatch):
     monkeypatch.setattr(cache.os, "replace", fail)
     cache.write(tmp_path / "engine.bin", engine.kb, engine.matcher.index)
     assert list(tmp_path.iterdir()) == []
-
-
-def test_only_the_newest_builds_are_kept(tmp_path, monkeypatch):
-    import os
-
-    from assistant import engine as engine_module
-
-    folder = tmp_path / "cache"
-    folder.mkdir()
-    for n in range(6):
-        old = folder / f"engine-old{n}.bin"
-        old.write_bytes(b"x")
-        os.utime(old, (n, n))
-    engine_module._drop_old_builds(folder)
-    assert sorted(p.name for p in folder.iterdir()) == ["engine-old4.bin", "engine-old5.bin"]

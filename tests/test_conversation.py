@@ -244,3 +244,29 @@ def test_a_new_question_instead_of_a_choice_starts_again_from_it(engine, monkeyp
     assert fresh.scenario == "fake_goods" and not fresh.error
     _, (_, seller) = talk(engine, "淘宝运费谁出", "我是卖家")  # a short reply is still read as a reply
     assert seller.asking == SCENARIO and seller.error
+
+
+def test_saying_who_you_are_mid_interview_is_noted_not_refused(engine):
+    _, (first, noted) = talk(engine, "被投诉卖假货了", "我是卖家")
+    assert first.scenario == noted.scenario == "seller_counterfeit_accusation"
+    assert noted.asking == first.asking and not noted.error and noted.say.startswith("好的，你是卖家。")
+
+
+def test_saying_who_you_are_narrows_a_choice_without_an_error(engine, monkeypatch):
+    from assistant.match import Matcher, MatchResult, Ranked
+
+    offered = [Ranked("seller_counterfeit_accusation", 0.0, 0.4), Ranked("fake_goods", 0.0, 0.3), Ranked("ip_complaint", 0.0, 0.2)]
+    real_match = Matcher.match
+    monkeypatch.setattr(Matcher, "match", lambda self, question, role=None, implied=None: (
+        MatchResult(offered[0].id, 0.4, offered, offered, 0.1) if question.startswith("I was reported")
+        else real_match(self, question, role, implied)))
+    _, (choice, narrowed) = talk(engine, "I was reported for selling counterfeits", "I'm the seller")
+    assert choice.asking == SCENARIO and len(choice.choices) == 4
+    assert narrowed.asking == SCENARIO and not narrowed.error and narrowed.say.startswith("Noted: you are the seller.")
+    assert [c["value"] for c in narrowed.choices] == ["seller_counterfeit_accusation", "ip_complaint", "none"]
+
+
+def test_none_of_these_after_a_plain_rejection_asks_to_rephrase(engine):
+    _, (rejected, again) = talk(engine, "how do I open a shop on Taobao", "none of these")
+    assert rejected.scenario is None and again.scenario is None and again.candidates == []
+    assert "in other words" in again.say

@@ -70,7 +70,6 @@ def test_the_wheel_answers_its_first_question_without_training(wheel, tmp_path):
 
 def test_a_prebuilt_engine_for_other_data_is_not_used(wheel, tmp_path):
     """An edited copy of the installed knowledge base has another key: it is built, not read from the wheel."""
-    import shutil
     import sys
 
     site = tmp_path / "site-packages"
