@@ -37,6 +37,7 @@ _LABELS = {
         "yes": "是",
         "no": "否",
         "next": "下一步",
+        "colon": "：",  # full width and no space: Chinese text after it wraps on the same line
         "assuming": "前提",
         "if_not": "如果{fact}为“{value}”：{title}",
         "still": "仍然可以",
@@ -71,6 +72,7 @@ _LABELS = {
         "yes": "yes",
         "no": "no",
         "next": "Next",
+        "colon": ": ",
         "assuming": "Assuming",
         "if_not": "If {fact} is \"{value}\": {title}",
         "still": "Still possible",
@@ -213,33 +215,33 @@ def verdict_lines(kb: "KnowledgeBase", scenario, verdict: "Verdict", lang: str, 
     if chosen:
         counted_in_words = chosen.count == "working" and calendar is not None and chosen.date > today  # "3 working days left"
         kind = "" if counted_in_words else f", {text[chosen.count]}"
-        lines.append(f"{text['deadline']}: {_when(chosen, lang)} ({_countdown(chosen.date, today, chosen.count, lang, calendar)}{kind})")
+        lines.append(f"{text['deadline']}{text['colon']}{_when(chosen, lang)} ({_countdown(chosen.date, today, chosen.count, lang, calendar)}{kind})")
         if len(verdict.deadlines) > 1:
             lines += [f"  · {d.label.get(lang)}: {_when(d, lang)}" for d in verdict.deadlines]
         else:
             lines.append(f"  · {chosen.label.get(lang)}")
     if verdict.opens:
-        lines.append(f"{text['opens']}: {_when(verdict.opens, lang)} ({verdict.opens.label.get(lang)})")
+        lines.append(f"{text['opens']}{text['colon']}{_when(verdict.opens, lang)} ({verdict.opens.label.get(lang)})")
     if verdict.bases:
         best = verdict.compensation
         if best is not None:
             form = {"points": text["points"], "unknown": text["form_unknown"]}.get(best.form, "")
-            lines.append(f"{text['compensation']}: {_money(best, text)}{form}")
+            lines.append(f"{text['compensation']}{text['colon']}{_money(best, text)}{form}")
         else:
-            lines.append(f"{text['compensation']}: {text['no_price']}")
+            lines.append(f"{text['compensation']}{text['colon']}{text['no_price']}")
         for basis in verdict.bases:
             amount = _money(basis, text) if basis.amount is not None else "¥?"
             lines.append(f"  · {amount} — {basis.label.get(lang)} [{text['route'][basis.route]}; {text['confidence'][basis.confidence]}]")
-    lines.append(f"{text['next']}: {outcome.next_action.get(lang)}")
+    lines.append(f"{text['next']}{text['colon']}{outcome.next_action.get(lang)}")
     for assumption in verdict.assumed:
         if assumption.condition:
             condition = assumption.condition.get(lang)
             said = condition.lower().startswith(("assuming", "provided", "假设", "前提"))  # no "Assuming: assuming …"
-            lines.append(condition[:1].upper() + condition[1:] if said else f"{text['assuming']}: {condition}")
+            lines.append(condition[:1].upper() + condition[1:] if said else f"{text['assuming']}{text['colon']}{condition}")
         else:
             definition = kb.fact(assumption.fact, scenario)
             label = definition.label.get(lang) if definition else assumption.fact
-            lines.append(f"{text['assuming']}: {label} = {value_label(definition, assumption.value, lang)}")
+            lines.append(f"{text['assuming']}{text['colon']}{label} = {value_label(definition, assumption.value, lang)}")
     for alternative in verdict.alternatives:
         definition = kb.fact(alternative.fact, scenario)
         fact = definition.label.get(lang) if definition else alternative.fact

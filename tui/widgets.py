@@ -54,6 +54,13 @@ def as_markdown(text: str) -> str:
     return "\n".join(lines)
 
 
+def numbered(items: list[str], lang: str) -> str:
+    """A numbered list whose numbers stay on their item's first line when it wraps. Textual breaks lines at any
+    space, a no-break one too: English is joined with one and breaks at the next word anyway; Chinese, which has
+    no spaces, gets none ("1、对照…"), else a long item would leave its number alone on a line."""
+    return "\n".join(f"{n}、{item}" if lang == "zh" else f"{n}.\u00a0{item}" for n, item in enumerate(items, 1))
+
+
 class VerdictCard(Vertical):
     """Status (colour and an icon that reads without colour), deadline countdown, money, next step,
     evidence checklist, escalation ladder, sources."""
@@ -78,13 +85,12 @@ class VerdictCard(Vertical):
         # no space after the bullet: Rich would break there and leave the bullet alone on its line
         yield Static("\n".join(line.replace("  · ", "  ·") for line in lines[1:]), classes="details", markup=False)
         yield Label(text["steps"], classes="heading", markup=False)
-        # a no-break space keeps each number on its step's first line when the step wraps
-        yield Static("\n".join(f"{n}.\u00a0{step}" for n, step in enumerate(answer["steps"], 1)), markup=False)
+        yield Static(numbered(answer["steps"], turn.lang), markup=False)
         evidence = turn.verdict.outcome.evidence or scenario.evidence
         yield Label(text["evidence"], classes="heading", markup=False)
         yield EvidenceChecklist(in_script([item.get(turn.lang) for item in evidence], turn), id="evidence")
         yield Label(text["escalation"], classes="heading", markup=False)
-        yield Static("\n".join(f"{n}.\u00a0{step}" for n, step in enumerate(answer["escalation"], 1)), markup=False)
+        yield Static(numbered(answer["escalation"], turn.lang), markup=False)
         yield Label(text["sources"], classes="heading", markup=False)
         yield Static(
             "\n".join(f"• {s['title']} [{text['confidence'][s['confidence']]}]" for s in answer["sources"]),
