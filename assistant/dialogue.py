@@ -23,7 +23,7 @@ from .extract import DateError, extract_facts, implied_role, pattern_facts, read
 from .facts import Fact, FactError
 from .match import MatchResult, Ranked
 from .replies import in_script, say
-from .text import clean, guess_language, han_count, has_han, script_of
+from .text import clean, guess_language, han_count, has_han, normalise, script_of
 
 SCENARIO = "scenario"  # what `asking` says while the closest scenarios are offered
 TOPIC = "topic"  # what `asking` says while a switch to another topic waits for a yes or no
@@ -52,12 +52,13 @@ _ASSIGN = re.compile(r"^\s*([a-z_]+)\s*[=:：]\s*(.+)$")
 _YES = re.compile(r"^(?:是|是的|对|对的|好|好的|要|换|可以|行|嗯|yes|y|yeah|yep|ok|okay|sure|switch)[。.!！]*$", re.I)
 _NO = re.compile(r"^(?:否|不|不是|不要|不用|不换|继续|no|n|nope|keep|stay)[。.!！]*$", re.I)
 # side questions a person asks in the middle of an interview or after a verdict
-_EVIDENCE = re.compile(r"证据|證據|材料|准备什么|準備什麼|要什么|截图|凭证|evidence|proof|documents?|what (?:do|should) i (?:need|prepare|gather)", re.I)
-_ESCALATION = re.compile(r"拒绝|拒絕|不理|不处理|不處理|不同意|不配合|不退|然后呢|然後呢|下一步|怎么升级|怎麼升級|refus|ignor|won'?t|"
-                         r"what if|what next|next step|escalat", re.I)
-_WHY = re.compile(r"有什么用|有啥用|为什么问|為什麼問|为什么要|为啥要|干嘛|幹嘛|什么意思|什麼意思|why do you|why does it|what(?:'s| is) (?:it|that) for|"
-                  r"why (?:ask|is that)|what does (?:it|that) mean", re.I)
-_STEPS = re.compile(r"怎么做|怎麼做|怎么办|怎麼辦|怎么操作|步骤|步驟|what (?:should|do) i do|how do i", re.I)
+# Side questions, read on the normalised message (lower case, simplified: 為什麼 reads as 为什么)
+_EVIDENCE = re.compile(r"证据|材料|准备什么|要什么|截图|凭证|evidence|proof|documents?|what (?:do|should) i (?:need|prepare|gather)")
+_ESCALATION = re.compile(r"拒绝|不理|不处理|不同意|不配合|不退|然后呢|下一步|怎么升级|refus|ignor|won'?t|"
+                         r"what if|what next|next step|escalat")
+_WHY = re.compile(r"有什么用|有啥用|为什么问|为什么要|为啥要|干嘛|什么意思|why do you|why does it|what(?:'s| is) (?:it|that) for|"
+                  r"why (?:ask|is that)|what does (?:it|that) mean")
+_STEPS = re.compile(r"怎么做|怎么办|怎么操作|步骤|what (?:should|do) i do|how do i")
 _NUMBER_ONLY = re.compile(r"^\s*[¥￥]?\s*\d[\d,.]*\s*(?:元|块|yuan|rmb)?\s*$", re.I)
 
 
@@ -649,6 +650,7 @@ class Conversation:
     def _side_question(self, text: str) -> Turn | None:
         """Evidence, what if the other side refuses, why a question is asked, what to do: from the scenario."""
         scenario = self.kb.scenarios[self.scenario]
+        text = normalise(text)
         if _WHY.search(text) and self.asking not in (None, SCENARIO, TOPIC):
             definition = self._definition(self.asking)
             why = definition.why.get(self.lang) if definition is not None and definition.why else None

@@ -270,3 +270,10 @@ def test_none_of_these_after_a_plain_rejection_asks_to_rephrase(engine):
     _, (rejected, again) = talk(engine, "how do I open a shop on Taobao", "none of these")
     assert rejected.scenario is None and again.scenario is None and again.candidates == []
     assert "in other words" in again.say
+
+
+@pytest.mark.parametrize("side, kind", [("為什麼要知道這個", "why"), ("賣家拒絕怎麼辦", "escalation"), ("要準備什麼證據", "evidence")])
+def test_side_questions_in_traditional_script_are_answered(engine, side, kind):
+    _, (asked, answered) = talk(engine, "在淘寶買的外套不喜歡了想退", side)
+    assert answered.kind == kind and answered.asking == asked.asking == "received_date"
+    assert "簽收" in answered.say  # and the reply stays in traditional script
