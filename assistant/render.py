@@ -368,7 +368,7 @@ def print_turn(console, kb: "KnowledgeBase", turn: "Turn", *, full: bool = True)
             for n, f in shown.items())
         console.print(f"\n[dim]{escape(in_script(known, turn))}[/]")
     if turn.verdict is None and turn.missing_facts:
-        wanted = ", ".join(fact_label(kb, n, turn.lang, scenario_id) for n in turn.missing_facts)
+        wanted = in_script(", ".join(fact_label(kb, n, turn.lang, scenario_id) for n in turn.missing_facts), turn)
         console.print(f"\n[yellow]{escape(text['missing'])}:[/] {escape(wanted)}")
 
 

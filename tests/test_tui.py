@@ -549,6 +549,21 @@ def test_footer_and_palette_follow_traditional_script():
     run(go())
 
 
+def test_correcting_a_fact_offers_its_choices_in_traditional_script():
+    async def go():
+        app = make()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await ready(pilot, app)
+            await say(pilot, app, "在淘寶買的外套不喜歡了想退")
+            [platform] = [b for b in app.query("#facts Button") if b.name == "platform"]
+            platform.press()
+            choices = (await screen(pilot, app, "CorrectFactScreen")).query_one("#correct-choices")
+            labels = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
+            assert "淘寶" in labels and "淘宝" not in labels
+
+    run(go())
+
+
 def test_a_seller_is_offered_what_comes_next_not_what_if_the_seller_refuses():
     async def go():
         app = make()

@@ -100,8 +100,12 @@ class WeiquanApp(App[None]):
         return self.conversation.lang if self.conversation else "zh"
 
     def _ui(self, key: str, **kwargs) -> str:
+        return self._in_script(UI[self.lang][key].format(**kwargs))
+
+    def _in_script(self, text: str) -> str:
+        """Chinese text in the script the person writes (traditional in, traditional out)."""
         script = self.conversation.script if self.conversation is not None else "Hans"
-        return in_script(UI[self.lang][key].format(**kwargs), script if self.lang == "zh" else "Hans")
+        return in_script(text, script if self.lang == "zh" else "Hans")
 
     # ------------------------------------------------------------------ keys: footer, palette, focus
 
@@ -317,7 +321,7 @@ class WeiquanApp(App[None]):
         kind = definition.type if definition else "text"
         choices = None
         if kind == "enum":
-            choices = [(choice.label.get(self.lang), choice.value) for choice in definition.choices]
+            choices = [(self._in_script(choice.label.get(self.lang)), choice.value) for choice in definition.choices]
         elif kind == "boolean":
             choices = [(self._ui("yes"), "true"), (self._ui("no"), "false")]
             value = value.lower()
