@@ -90,8 +90,8 @@ def labels(lang: str) -> dict:
 
 def say_out_of_scope(kb: "KnowledgeBase", lang: str) -> str:
     text = _LABELS[lang]
-    separator = "；" if lang == "zh" else "; "
-    return f"{text['out_of_scope']} {text['covers']} " + separator.join(s.title.get(lang) for s in kb.scenarios.values())
+    separator, space = ("；", "") if lang == "zh" else ("; ", " ")
+    return f"{text['out_of_scope']}{space}{text['covers']}{space}" + separator.join(s.title.get(lang) for s in kb.scenarios.values()) + ("。" if lang == "zh" else ".")
 
 
 def answer_json(kb: "KnowledgeBase", scenario_id: str | None, lang: str) -> dict[str, Any] | None:

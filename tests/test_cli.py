@@ -20,7 +20,7 @@ def ask_json(*args: str) -> dict:
 @pytest.mark.parametrize(
     "name, args",
     [
-        ("in_scope_zh", ["快递丢了怎么办"]),
+        ("in_scope_zh", ["包裹丢了一直没收到"]),  # in scope on the fixture base (its golden once pinned a rejection)
         ("in_scope_en", ["my parcel was lost"]),
         ("out_of_scope", ["how to open a shop"]),
         ("flags", ["--scenario", "want_return", "--fact", "received_date=2026-11-16", "--lang", "en", "--today", "2026-11-21", ""]),
