@@ -197,7 +197,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 sys.stdout.write(line + "\n")
                 sys.stdout.flush()
             elif turn is not None:
-                print_turn(console, kb, turn)
+                print_turn(console, kb, turn, hint=False)  # a batch is not answered back line by line
                 console.print()
             else:
                 print(_unanswered(question, None)["say"] + "\n", flush=True)

@@ -18,6 +18,7 @@ _LABELS = {
         "escalation": "维权路径",
         "sources": "依据",
         "missing": "要判断你能否维权、期限和赔偿，还需要知道",
+        "continue": "（要回答上面的问题，请用 weiquan chat 继续；也可以把答案写进问题里再问一次。）",
         "out_of_scope": "这个问题不在我能处理的范围内。",
         "covers": "我能帮忙的是电商平台售后纠纷：",
         "deadline": "截止",
@@ -53,6 +54,7 @@ _LABELS = {
         "escalation": "If that fails",
         "sources": "Sources",
         "missing": "To tell you whether you qualify, by when and for how much, I still need",
+        "continue": "(To answer the question above, continue in `weiquan chat`, or ask again with the answer in your question.)",
         "out_of_scope": "That question is outside what I can help with.",
         "covers": "I help with after-sale disputes on Chinese e-commerce platforms:",
         "deadline": "Deadline",
@@ -329,8 +331,9 @@ def fact_label(kb: "KnowledgeBase", name: str, lang: str, scenario_id: str | Non
     return definition.label.get(lang) if definition else name
 
 
-def print_turn(console, kb: "KnowledgeBase", turn: "Turn", *, full: bool = True) -> None:
-    """Human-readable answer on a rich Console: the reply, and for `ask` the scenario's guidance."""
+def print_turn(console, kb: "KnowledgeBase", turn: "Turn", *, full: bool = True, hint: bool = True) -> None:
+    """Human-readable answer on a rich Console: the reply, and for `ask` the scenario's guidance (`hint`: and where
+    a question it ends on can be answered)."""
     from rich.markup import escape
 
     text = _LABELS[turn.lang]
@@ -338,6 +341,8 @@ def print_turn(console, kb: "KnowledgeBase", turn: "Turn", *, full: bool = True)
     if turn.verdict is None or turn.kind != "answer":
         console.print(f"[{style}]{escape(turn.say)}[/]" if style else escape(turn.say))
     if turn.kind == "out_of_scope":
+        if hint:
+            _print_continue(console, turn)
         return
     scenario_id = turn.scenario or (turn.candidates[0].id if turn.candidates else None)
     if not full or scenario_id is None or turn.kind in ("error",):
@@ -370,6 +375,16 @@ def print_turn(console, kb: "KnowledgeBase", turn: "Turn", *, full: bool = True)
     if turn.verdict is None and turn.missing_facts:
         wanted = in_script(", ".join(fact_label(kb, n, turn.lang, scenario_id) for n in turn.missing_facts), turn)
         console.print(f"\n[yellow]{escape(text['missing'])}:[/] {escape(wanted)}")
+    if hint:
+        _print_continue(console, turn)
+
+
+def _print_continue(console, turn: "Turn") -> None:
+    """`ask` answers once: a question or a choice it ends on says where it can be answered."""
+    from rich.markup import escape
+
+    if turn.asking:
+        console.print(f"\n[dim]{escape(in_script(_LABELS[turn.lang]['continue'], turn))}[/]")
 
 
 def shown_facts(scenario, facts: dict) -> dict:

@@ -234,3 +234,13 @@ def test_the_known_facts_shown_are_the_ones_the_scenario_uses():
     assert "Food" not in out
     buyer = run_cli("ask", "I bought shoes on Taobao and they are fake")
     assert "Food: no" in buyer.stdout.decode()
+
+
+def test_a_one_shot_answer_that_ends_on_a_question_says_where_to_answer_it():
+    asked = run_cli("ask", "my parcel never arrived").stdout.decode()
+    assert "continue in `weiquan chat`" in asked
+    done = run_cli("ask", "--scenario", "want_return", "--kb", str(FIXTURE_KB), "--fact", "received_date=2026-11-16",
+                   "--lang", "en", "--today", "2026-11-21", "").stdout.decode()
+    assert "weiquan chat" not in done  # a verdict: nothing left to answer
+    batch = run_cli("ask", "-", stdin="my parcel never arrived\n".encode()).stdout.decode()
+    assert "weiquan chat" not in batch
