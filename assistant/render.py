@@ -373,8 +373,8 @@ def print_turn(console, kb: "KnowledgeBase", turn: "Turn", *, full: bool = True,
             for n, f in shown.items())
         console.print(f"\n[dim]{escape(in_script(known, turn))}[/]")
     if turn.verdict is None and turn.missing_facts:
-        wanted = in_script(", ".join(fact_label(kb, n, turn.lang, scenario_id) for n in turn.missing_facts), turn)
-        console.print(f"\n[yellow]{escape(text['missing'])}:[/] {escape(wanted)}")
+        wanted = ("、" if turn.lang == "zh" else ", ").join(fact_label(kb, n, turn.lang, scenario_id) for n in turn.missing_facts)
+        console.print(f"\n[yellow]{escape(text['missing'] + text['colon'])}[/]{escape(in_script(wanted, turn))}")
     if hint:
         _print_continue(console, turn)
 

@@ -88,7 +88,7 @@ def test_traditional_script_in_traditional_out(engine):
 
 def test_the_facts_still_needed_are_named_in_traditional_script_too():
     out = run_cli("ask", "在淘寶買的外套不喜歡了想退").stdout.decode()
-    assert "還需要知道: 簽收日期" in out and "签收日期" not in out
+    assert "還需要知道：簽收日期、" in out and "签收日期" not in out
 
 
 def test_the_json_of_a_traditional_conversation_is_traditional_too():
