@@ -66,10 +66,13 @@ def installed_first_run(home: str) -> float:
     import compileall
     import zipfile
 
-    from hatchling.builders.wheel import WheelBuilder
-
     folder = Path(home) / "wheel"
-    wheel = next(iter(WheelBuilder(str(ROOT)).build(directory=str(folder), versions=["standard"])))
+    # built in a child process: building trains the matcher, and a parent that large would lend its memory to the
+    # peak of every process it starts later
+    build = ("import sys; from hatchling.builders.wheel import WheelBuilder;"
+             "print(next(iter(WheelBuilder(sys.argv[1]).build(directory=sys.argv[2], versions=['standard']))))")
+    wheel = subprocess.run([sys.executable, "-c", build, str(ROOT), str(folder)], capture_output=True, text=True,
+                           check=True).stdout.strip().splitlines()[-1]
     site = folder / "site-packages"
     zipfile.ZipFile(wheel).extractall(site)
     compileall.compile_dir(str(site), quiet=1)
