@@ -3,14 +3,16 @@ be part of it.
 
     python scripts/leakcheck.py QUESTIONS.jsonl [--near 72]
 
-Prints every tracked text file and line that holds one of the questions (compared without spaces and with the
-same width and case), and with --near every knowledge-base example closer to one than that rapidfuzz ratio.
+Prints every tracked text file and line that holds one of the questions (compared on letters, digits and Chinese
+characters only, with the same width and case), and with --near every knowledge-base example closer to one than
+that rapidfuzz ratio.
 Exit 1 when anything is found.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import unicodedata
@@ -21,7 +23,8 @@ MIN_CHARS = 4  # shorter questions ("退款") are words, not questions
 
 
 def squeeze(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).lower().split())
+    """Letters, digits and Chinese characters only: a question copied without its "?" is still the question."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).lower())
 
 
 def main() -> int:

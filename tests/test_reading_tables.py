@@ -110,7 +110,7 @@ NEGATION = [
     ("不是定制的，普通款", "item_excluded", False),
     ("买的生鲜海鲜", "item_excluded", True),
     ("it's a personalised engraved mug", "item_excluded", True),
-    ("京东买显卡仅拆封试了一会儿性能不支持七天无理由怎么办", "item_excluded", ABSENT),
+    ("路由器拆了包装用了两天嫌信号弱，还能走七天无理由吗", "item_excluded", ABSENT),
     # goods_type and purchase_purpose: either/or facts, a denial names the other
     ("充值的会员没到账", "goods_type", "virtual"),
     ("不是虚拟商品，是实物", "goods_type", "physical"),
