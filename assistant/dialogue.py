@@ -23,7 +23,7 @@ from .extract import DateError, extract_facts, implied_role, pattern_facts, read
 from .facts import Fact, FactError
 from .match import MatchResult, Ranked
 from .replies import in_script, say
-from .text import clean, guess_language, han_count, has_han, normalise, script_of
+from .text import clean, guess_language, han_count, has_han, latin_word_count, normalise, script_of
 
 SCENARIO = "scenario"  # what `asking` says while the closest scenarios are offered
 TOPIC = "topic"  # what `asking` says while a switch to another topic waits for a yes or no
@@ -38,7 +38,14 @@ def _plain(text: str) -> str:
 
 def _longer_than(text: str, *, han: int, words: int) -> bool:
     """More Chinese characters than `han`, or more English words than `words`."""
-    return len(re.findall(r"[\u3400-\u9fff]", text)) > han or len(re.findall(r"[a-z]{2,}", text, re.I)) > words
+    return han_count(text) > han or latin_word_count(text) > words
+
+
+def speaks_as_seller(kb, scenario_id: str | None, facts: dict[str, Fact]) -> bool:
+    """The person is the seller: a seller's scenario, or they said so ("what next", not "if the seller refuses")."""
+    scenario = kb.scenarios.get(scenario_id or "")
+    role = facts.get("role")
+    return (scenario is not None and scenario.role == "seller") or (role is not None and role.value == "seller")
 
 
 # A rejected question still offers the (at most two) scenarios at least this probable, to pick with one reply: on
@@ -665,7 +672,7 @@ class Conversation:
             return self._again("\n".join([self._text("evidence")] + [f"- {e.get(self.lang)}" for e in items]), "evidence")
         if _ESCALATION.search(text):
             steps = [f"{n}. {e.get(self.lang)}" for n, e in enumerate(scenario.escalation, 1)]
-            seller = scenario.role == "seller" or (self.facts.get("role") is not None and self.facts["role"].value == "seller")
+            seller = speaks_as_seller(self.kb, self.scenario, self.facts)
             return self._again("\n".join([self._text("escalation_seller" if seller else "escalation")] + steps), "escalation")
         if _STEPS.search(text):
             return self._again(self._steps(scenario), "steps")

@@ -76,11 +76,16 @@ def han_count(text: str) -> int:
     return len(_HAN_RE.findall(text))
 
 
+def latin_word_count(text: str) -> int:
+    """Words of two or more Latin letters ("ok" counts, "I" does not)."""
+    return len(_LATIN_WORD_RE.findall(text.lower()))
+
+
 def guess_language(text: str, default: str = "zh") -> str:
     """'zh' or 'en'. Mixed questions ("淘宝 order 没收到") go by which script carries more of the words; text
     with too little of either ("299", "ok", "2026-11-16") keeps `default` (the conversation's language)."""
     han = han_count(text)
-    latin_words = len(_LATIN_WORD_RE.findall(text.lower()))
+    latin_words = latin_word_count(text)
     if han < 2 and latin_words < 2 and not (han == 1 and latin_words == 0):
         return default
     return "zh" if han >= latin_words else "en"

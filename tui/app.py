@@ -291,15 +291,12 @@ class WeiquanApp(App[None]):
         if definition is not None:
             options.append((self._ui("not_sure"), self._ui("not_sure")))
         if turn.verdict is not None and not turn.asking:
+            from assistant.dialogue import speaks_as_seller  # loaded with the conversation already
+
             # a seller asks what comes next, not what to do when "the seller" refuses
-            escalation = "next_if_fails" if self._speaks_as_seller(turn) else "refuses"
+            escalation = "next_if_fails" if speaks_as_seller(self.engine.kb, turn.scenario, turn.facts) else "refuses"
             options = [(self._ui(k), self._ui(k)) for k in ("evidence", escalation, "new")]
         self.query_one("#suggestions", Suggestions).show(options)
-
-    def _speaks_as_seller(self, turn) -> bool:
-        role = turn.facts.get("role")
-        scenario = self.engine.kb.scenarios.get(turn.scenario or "")
-        return (role is not None and role.value == "seller") or (scenario is not None and scenario.role == "seller")
 
     @on(Suggestions.Picked)
     def _picked(self, event: Suggestions.Picked) -> None:
