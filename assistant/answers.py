@@ -13,7 +13,7 @@ from typing import Any
 
 from .extract import DateError, money_amounts, pattern_facts, parse_date_text, read, stated_role
 from .facts import MAX_NUMBER_TEXT, FactError, checked_number, parse_number_value, parse_value
-from .text import negations
+from .text import negations, word_pattern
 
 __all__ = ["parse_answer", "is_unsure", "FactError", "DateError"]
 
@@ -52,8 +52,7 @@ def _with_labels(definition) -> SimpleNamespace:
     extract = {value: list(patterns) for value, patterns in (definition.extract or {}).items()}
     for choice in definition.choices:
         words = {choice.value.lower(), choice.label.zh.lower(), choice.label.en.lower()}
-        extract.setdefault(choice.value, []).extend(
-            re.escape(read(w)) if not re.fullmatch(r"[a-z0-9 ]+", w) else rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" for w in words if w)
+        extract.setdefault(choice.value, []).extend(word_pattern(w if w.isascii() else read(w)) for w in words if w)
     return SimpleNamespace(type=definition.type, choices=definition.choices, extract=extract)
 
 

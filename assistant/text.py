@@ -76,6 +76,13 @@ def han_count(text: str) -> int:
     return len(_HAN_RE.findall(text))
 
 
+def word_pattern(word: str) -> str:
+    """A lower-case literal as a pattern: Latin text whole ("price" not in "caprice"), Chinese as written."""
+    if word.isascii():
+        return rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])"
+    return re.escape(word)
+
+
 def latin_word_count(text: str) -> int:
     """Words of two or more Latin letters ("ok" counts, "I" does not)."""
     return len(_LATIN_WORD_RE.findall(text.lower()))

@@ -358,11 +358,9 @@ def _topics_out_of_scope(kb) -> list[Problem]:
 
 def _mentions(text: str, keyword: str) -> bool:
     """Chinese keywords as substrings; English ones as whole words ("price protection", not "caprice")."""
-    if not keyword:
-        return False
-    if keyword.isascii():
-        return re.search(rf"(?<![a-z0-9]){re.escape(keyword)}(?![a-z0-9])", text) is not None
-    return keyword in text
+    from assistant.text import word_pattern
+
+    return bool(keyword) and re.search(word_pattern(keyword), text) is not None
 
 
 def _catalogue_ids(kb) -> list[str]:
