@@ -715,3 +715,11 @@ def test_f2_keeps_the_ticked_evidence_and_a_turn_never_reverts_a_correction():
             assert dt.date.fromisoformat(case.facts["received_date"][0]).month == 11
 
     run(go())
+
+
+def test_the_footers_traditional_words_are_what_opencc_makes_of_the_simplified_ones():
+    from assistant.text import to_traditional
+    from tui.texts import KEYS
+
+    for key in (k for k in KEYS if k.footer):  # the others are bound in English only, never shown
+        assert key.label.get("zh-Hant", key.label["zh"]) == to_traditional(key.label["zh"]), key.action

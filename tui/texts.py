@@ -36,7 +36,9 @@ UI = {
 class Key:
     keys: str  # Textual key names, comma-separated
     action: str
-    label: dict[str, str]  # the footer's word ("zh-Hant" where traditional script writes it differently)
+    # the footer's word ("zh-Hant" where traditional script writes it differently: written out rather than converted,
+    # since converting at start-up would load OpenCC before the first paint; a test keeps the two in step)
+    label: dict[str, str]
     does: dict[str, str]  # a sentence for the help screen and the command palette
     footer: bool = True
 
