@@ -22,14 +22,15 @@ from .eligibility import Assumption, Evaluation, Evaluator, Verdict
 from .extract import DateError, extract_facts, implied_role, pattern_facts, read, stated_role
 from .facts import Fact, FactError
 from .match import MatchResult, Ranked
-from .replies import in_script, say
+from .replies import TEXT, in_script, say
 from .text import clean, guess_language, han_count, has_han, latin_word_count, normalise, script_of
 
 SCENARIO = "scenario"  # what `asking` says while the closest scenarios are offered
 TOPIC = "topic"  # what `asking` says while a switch to another topic waits for a yes or no
 NONE_OF_THESE = "none"  # the choice offered after the closest scenarios
 NEW_TOPIC_SCORE = 0.6  # a message matching another scenario alone, this sure, is offered as a new topic
-_NONE_WORDS = {NONE_OF_THESE, "都不是", "都不对", "都不對", "none of these", "none of them", "neither"}
+# "none of these" as offered (the choice's own label in each language) and as people also put it
+_NONE_WORDS = {NONE_OF_THESE, "都不对", "都不對", "none of them", "neither"} | {t["none_of_these"].lower() for t in TEXT.values()}
 
 
 def _plain(text: str) -> str:
