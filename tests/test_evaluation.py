@@ -77,10 +77,10 @@ def test_eval_sets_do_not_copy_the_examples(engine):
 
 # what the shipped matcher reaches on them (in-scope top-1, out-of-scope rejected); re-based when the matcher is
 # retuned on real questions, never to let a change through unmeasured; floors are what is reached, rounded down.
-# Last: round 6–7 examples and constants refitted on all of real_dev (dev top-1 96.2 → 95.7 %, rejected 77.3 →
-# 81.8 %; holdout 94.4 → 93.3 %, 75 → 85 %). The training order is now fixed per example, so an edit to one example
-# moves these less than it did (a reshuffle of everything).
-REGRESSION_FLOORS = {"dev.jsonl": (0.956, 0.818), "holdout.jsonl": (0.933, 0.85)}
+# Last: round 8 examples and constants refitted on real_dev plus a second real set (dev top-1 95.7 → 95.7 %, rejected
+# 81.8 → 86.4 %; holdout 93.3 → 92.2 % (one question), 85 → 90 %). The training order is fixed per example, so an
+# edit to one example moves these less than a reshuffle of everything did.
+REGRESSION_FLOORS = {"dev.jsonl": (0.956, 0.863), "holdout.jsonl": (0.922, 0.9)}
 
 
 @pytest.mark.parametrize("name", sorted(REGRESSION_FLOORS))
