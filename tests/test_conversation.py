@@ -229,16 +229,17 @@ def _rejecting(monkeypatch, ranking):
 
 
 def test_a_rejected_question_offers_the_scenarios_close_to_it_and_a_number_picks_one(engine, monkeypatch):
-    _rejecting(monkeypatch, [("seven_day_return", 0.3), ("not_received", 0.05)])
+    _rejecting(monkeypatch, [("seven_day_return", 0.3), ("not_received", 0.06), ("quality_problem", 0.05),
+                             ("late_shipment", 0.05)])
     conversation, (rejected, picked) = talk(engine, "淘宝运费谁出", "1")
     assert rejected.scenario is None and rejected.candidates == [] and rejected.kind == "out_of_scope"
     assert rejected.asking == SCENARIO and "不是我能处理" in rejected.say
-    assert [c["value"] for c in rejected.choices] == ["seven_day_return", "none"]  # 5 % is too far to offer
+    assert [c["value"] for c in rejected.choices] == ["seven_day_return", "not_received", "quality_problem", "none"]  # three at most
     assert picked.scenario == "seven_day_return" and picked.asking == "received_date"
 
 
 def test_nothing_close_to_a_rejected_question_lists_what_weiquan_covers(engine, monkeypatch):
-    _rejecting(monkeypatch, [("seven_day_return", 0.05)])
+    _rejecting(monkeypatch, [("seven_day_return", 0.04)])  # below 5 %: too far to offer
     _, (rejected,) = talk(engine, "淘宝运费谁出")
     assert rejected.asking is None and rejected.choices == [] and "七天无理由退货" in rejected.say
 

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.dialogue import SCENARIO, Conversation
 from assistant.match import MatchResult, Ranked
+from assistant.text import has_han
 from conftest import run_cli
 
 TODAY = dt.date(2026, 11, 21)
@@ -85,7 +86,8 @@ def test_follow_ups_evidence_escalation_language_and_restart():
     assert "升级" in replies[3]["say"]
     assert replies[4]["lang"] == "en" and "Yes" in replies[4]["say"]
     assert replies[5]["scenario"] is None and replies[5]["facts"] == {}
-    assert replies[6]["scenario"] is None and "outside" in replies[6]["say"]  # English was fixed
+    assert replies[6]["scenario"] is None and replies[6]["lang"] == "en"  # English was fixed: rejected (or a near
+    assert "help with" in replies[6]["say"] and not has_han(replies[6]["say"])  # miss offered) in English
 
 
 def test_stated_facts_are_never_asked_again():
