@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from .classify import LinearModel, train
-from .text import HAN, SPACE_IN_HAN, normalise
+from .text import HAN_RUN, SPACE_IN_HAN, normalise
 from .tokenize import Tokenizer, Vocabulary
 
 OUT_OF_SCOPE = "__out_of_scope__"
@@ -77,7 +77,6 @@ class MatchResult:
         return len(self.candidates) > 1
 
 
-_HAN_RUN = re.compile(f"[{HAN}]+")
 # Anonymisation placeholders pasted from templates and chat logs ("[数字x]", "[ORDERID_10002497]") say nothing
 _PLACEHOLDER = re.compile(r"\[(?:[^\[\]\s]{1,6}x|[A-Za-z]+_\d+)\]")
 
@@ -92,7 +91,7 @@ def features(tokenizer: Tokenizer, normalised: str) -> list[str]:
     each. The n-grams survive unknown product names, odd segmentation and typos. (Synonym groups spotted as
     substrings and English word pairs were tried as features too: on real questions they ranked no better.)"""
     out = ["w" + w for w in tokenizer.tokens(normalised)]
-    for run in _HAN_RUN.findall(normalised):
+    for run in HAN_RUN.findall(normalised):
         out += ["c" + run[i : i + k] for k in (1, 2, 3, 4) for i in range(len(run) - k + 1)]
     return out
 
