@@ -342,7 +342,10 @@ class Conversation:
     def _choose_scenario(self, text: str) -> Turn:
         lowered = _plain(text)
         if lowered in _NONE_WORDS or lowered == str(len(self.pending) + 1):
+            rejected = self.match is not None and self.match.scenario is None
             self.asking, self.pending, self.match, self.scenario = None, [], None, None
+            if rejected:  # none of the near misses either: say what weiquan does cover, as a plain rejection does
+                return Turn(self._out_of_scope(), self.lang, None, facts=dict(self.facts), kind="out_of_scope")
             return Turn(self._text("rephrase"), self.lang, None, facts=dict(self.facts), kind="greeting")
         for number, candidate in enumerate(self.pending, 1):
             scenario = self.kb.scenarios[candidate.id]

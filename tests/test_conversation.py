@@ -236,6 +236,8 @@ def test_a_rejected_question_offers_the_scenarios_close_to_it_and_a_number_picks
     assert rejected.asking == SCENARIO and "不是我能处理" in rejected.say
     assert [c["value"] for c in rejected.choices] == ["seven_day_return", "not_received", "quality_problem", "none"]  # three at most
     assert picked.scenario == "seven_day_return" and picked.asking == "received_date"
+    _, (_, none) = talk(engine, "淘宝运费谁出", "都不是")  # none of the near misses: what weiquan covers
+    assert none.scenario is None and none.kind == "out_of_scope" and none.asking is None and "七天无理由退货" in none.say
 
 
 def test_nothing_close_to_a_rejected_question_lists_what_weiquan_covers(engine, monkeypatch):
@@ -272,10 +274,11 @@ def test_saying_who_you_are_narrows_a_choice_without_an_error(engine, monkeypatc
     assert [c["value"] for c in narrowed.choices] == ["seller_counterfeit_accusation", "ip_complaint", "none"]
 
 
-def test_none_of_these_after_a_plain_rejection_asks_to_rephrase(engine):
-    _, (rejected, again) = talk(engine, "how do I open a shop on Taobao", "none of these")
-    assert rejected.scenario is None and again.scenario is None and again.candidates == []
-    assert "in other words" in again.say
+def test_none_of_these_after_a_plain_rejection_asks_to_rephrase(engine, monkeypatch):
+    _rejecting(monkeypatch, [("seven_day_return", 0.04)])  # nothing offered, and "none of these" typed all the same
+    _, (rejected, again) = talk(engine, "淘宝运费谁出", "都不是")
+    assert rejected.scenario is None and rejected.choices == [] and again.scenario is None and again.candidates == []
+    assert "换个说法" in again.say
 
 
 @pytest.mark.parametrize("side, kind", [("為什麼要知道這個", "why"), ("賣家拒絕怎麼辦", "escalation"), ("要準備什麼證據", "evidence")])
