@@ -310,7 +310,7 @@ class Conversation:
                 if near:
                     self.pending = near
                     self.asking = SCENARIO
-                    return self._clarify(out_of_scope=True)
+                    return self._clarify()
                 return Turn(self._out_of_scope(), self.lang, None, match.score, [], facts=dict(self.facts), kind="out_of_scope")
             if len(match.candidates) > 1:
                 self.pending = list(match.candidates)
@@ -327,9 +327,15 @@ class Conversation:
             found = pattern_facts(read(text), own)  # the standard facts were read with the question already
             self._store({k: v for k, v in found.items() if k not in self.facts}, "question")
 
-    def _clarify(self, error: str | None = None, out_of_scope: bool = False) -> Turn:
-        """The closest scenarios to pick from, and "none of these". After a rejection (`out_of_scope`) they are
-        suggestions only: the answer stays "out of scope" (no scenario, no candidates)."""
+    @property
+    def _rejected(self) -> bool:
+        """The question was rejected: the scenarios being offered are near misses, not candidates."""
+        return self.match is not None and self.match.scenario is None
+
+    def _clarify(self, error: str | None = None) -> Turn:
+        """The closest scenarios to pick from, and "none of these". After a rejection they are suggestions only:
+        the answer stays "out of scope" (no scenario, no candidates), also when the choice is asked again."""
+        out_of_scope = self._rejected
         choices = [{"value": c.id, "label": self.kb.scenarios[c.id].title.get(self.lang)} for c in self.pending]
         choices.append({"value": NONE_OF_THESE, "label": self._text("none_of_these")})
         lead = self._text("near_miss") if out_of_scope else self._text("which")
@@ -342,7 +348,7 @@ class Conversation:
     def _choose_scenario(self, text: str) -> Turn:
         lowered = _plain(text)
         if lowered in _NONE_WORDS or lowered == str(len(self.pending) + 1):
-            rejected = self.match is not None and self.match.scenario is None
+            rejected = self._rejected
             self.asking, self.pending, self.match, self.scenario = None, [], None, None
             if rejected:  # none of the near misses either: say what weiquan does cover, as a plain rejection does
                 return Turn(self._out_of_scope(), self.lang, None, facts=dict(self.facts), kind="out_of_scope")
