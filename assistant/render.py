@@ -368,8 +368,7 @@ def print_turn(console, kb: "KnowledgeBase", turn: "Turn", *, full: bool = True,
     shown = shown_facts(scenario, turn.facts)
     if shown:
         known = ("，" if turn.lang == "zh" else ", ").join(
-            f"{fact_label(kb, n, turn.lang, scenario_id)}：{value_label(kb.fact(n, scenario), f.value, turn.lang)}" if turn.lang == "zh"
-            else f"{fact_label(kb, n, turn.lang, scenario_id)}: {value_label(kb.fact(n, scenario), f.value, turn.lang)}"
+            f"{fact_label(kb, n, turn.lang, scenario_id)}{text['colon']}{value_label(kb.fact(n, scenario), f.value, turn.lang)}"
             for n, f in shown.items())
         console.print(f"\n[dim]{escape(in_script(known, turn))}[/]")
     if turn.verdict is None and turn.missing_facts:
