@@ -129,7 +129,7 @@ def parse_number(text: str) -> float:
         compact = head.group().replace(",", "") + compact[head.end():]
     for digits in re.findall(r"[0-9]+", compact):
         if len(digits) > MAX_DIGITS:
-            raise NumberError(f"{raw[:40]}… has too many digits to be a real amount")
+            raise NumberError(f"{digits[:20]}… has too many digits to be a real amount")  # the digits: raw may hold a line break
     total, section, current = 0.0, 0.0, None
     unit_before, elliptic, zero = 0, 0, False  # the unit just read; the unit an elliptic digit stands under
     for token in _NUMBER_TOKEN.findall(compact):

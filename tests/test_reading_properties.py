@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import math
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from assistant.answers import parse_answer
@@ -75,6 +75,7 @@ def test_a_date_answer_is_a_date_up_to_today_or_a_one_line_refusal(answer, today
 
 @SETTINGS
 @given(st.one_of(text, st.integers().map(str), st.floats(allow_nan=True, allow_infinity=True).map(str)))
+@example("0\n999999999999999999999999999999")  # found by hypothesis: the refusal quoted the line break
 def test_numbers_are_finite_or_refused(raw):
     try:
         value = parse_number(raw)
