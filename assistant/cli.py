@@ -14,6 +14,7 @@ import re
 import sys
 from typing import Iterator, NoReturn
 
+from . import regex_store
 from .exits import ExitCode
 from .jsonout import print_json, to_json
 
@@ -546,6 +547,11 @@ def _finish(parser: argparse.ArgumentParser, words: str = "") -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    with regex_store.kept():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     _stdout_utf8()
     parser = build_parser(_command_of(sys.argv[1:] if argv is None else argv))
     if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions: answer and exit, nothing else runs
