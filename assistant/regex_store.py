@@ -27,13 +27,14 @@ try:
 
     if not all(map(callable, (_compiler.compile, _compiler._code, _parser.parse, _sre.compile))):
         raise AttributeError
+    _ORIGINAL = _compiler.compile
 except (ImportError, AttributeError):  # Python 3.10 (sre_compile) or another interpreter: nothing to speed up
     _compiler = None
 
 _CODE_TYPE = "I"  # _sre.CODESIZE is 4: its instructions are unsigned 32-bit integers (checked before use)
 MAX_ENTRIES = 4000  # an author's edits add patterns; past this the file keeps only what the last run used
 
-_state: dict = {}  # while installed: original compile, path, stored and new entries by (pattern, flags), keys used
+_state: dict = {}  # inside kept(): path, stored and new entries by (pattern, flags), the keys used
 
 
 def store_path() -> Path:
@@ -67,24 +68,25 @@ def _served(pattern, entry) -> re.Pattern | None:
 
 
 def _compile(pattern, flags=0):
-    """Stands in for re._compiler.compile (re's in-memory cache still sits in front of it)."""
-    original = _state["original"]
-    if not isinstance(pattern, (str, bytes)) or flags & re.DEBUG:
-        return original(pattern, flags)
+    """Stands in for re._compiler.compile (re's in-memory cache still sits in front of it). Reads the store through
+    local names: a background thread may still compile while the command ends and the store is put away."""
+    stored, new, used = _state.get("stored"), _state.get("new"), _state.get("used")
+    if stored is None or new is None or used is None or not isinstance(pattern, (str, bytes)) or flags & re.DEBUG:
+        return _ORIGINAL(pattern, flags)
     key = (pattern, int(flags))
-    entry = _state["stored"].get(key) or _state["new"].get(key)
+    entry = stored.get(key) or new.get(key)
     compiled = _served(pattern, entry) if entry is not None else None
     if compiled is None:
-        _state["stored"].pop(key, None)
+        stored.pop(key, None)
         try:
             entry = _entry(pattern, int(flags))
         except Exception:  # noqa: BLE001  # a bad pattern: let re say so in its own words
-            return original(pattern, flags)
+            return _ORIGINAL(pattern, flags)
         compiled = _served(pattern, entry)
         if compiled is None:  # the compiler's internals are not what this module expects: leave it to re
-            return original(pattern, flags)
-        _state["new"][key] = entry
-    _state["used"].add(key)
+            return _ORIGINAL(pattern, flags)
+        new[key] = entry
+    used.add(key)
     return compiled
 
 
@@ -105,13 +107,13 @@ def kept() -> Iterator[None]:
         yield
         return
     path = store_path()
-    _state.update(original=_compiler.compile, path=path, stored=_read(path), used=set(), new={})
+    _state.update(path=path, stored=_read(path), used=set(), new={})
     _compiler.compile = _compile
     try:
         yield
     finally:
+        _compiler.compile = _ORIGINAL
         _save()
-        _compiler.compile = _state["original"]
         _state.clear()
 
 

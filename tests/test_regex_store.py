@@ -124,3 +124,10 @@ def test_the_command_line_uses_it(home, capsys):
     assert main(["ask", "--json", "淘宝买的耳机收到就坏了，卖家不给退"]) == 0
     assert regex_store.store_path().is_file()
     assert not regex_store._state  # and puts re back when it ends
+
+
+def test_a_thread_still_compiling_as_the_command_ends_gets_a_real_pattern(home):
+    with regex_store.kept():
+        hook = _compiler.compile  # what a background thread may have looked up just before the end
+    assert hook is regex_store._compile and _compiler.compile is not hook
+    _same(hook(PATTERNS[0], 0), _fresh(PATTERNS[0]))
