@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from array import array
 from pathlib import Path
 
+from knowledge_base.locations import write_derived
 from knowledge_base.view import View
 
 MAGIC = b"weiquan-engine\n"
@@ -83,22 +82,7 @@ def write(path: Path, kb, index) -> None:
         "sections": [len(kb_json), len(index_json), len(weights)],
         "sha256": hashlib.sha256(body).hexdigest(),
     }
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".engine-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC + json.dumps(manifest).encode("ascii") + b"\n" + body)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError:
-        pass  # a read-only or full disk only costs speed
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    write_derived(path, MAGIC + json.dumps(manifest).encode("ascii") + b"\n" + body, prefix=".engine-")
 
 
 def read(path: Path, root: Path):

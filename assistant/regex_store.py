@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import re
 import sys
-import tempfile
 from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from knowledge_base.locations import cache_dir, write_derived
 
 try:
     import _sre
@@ -38,8 +38,6 @@ _state: dict = {}  # inside kept(): path, stored and new entries by (pattern, fl
 
 
 def store_path() -> Path:
-    from knowledge_base.locations import cache_dir
-
     build = hashlib.sha256(f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}".encode()).hexdigest()[:12]
     return cache_dir() / f"regex-{build}.bin"
 
@@ -126,16 +124,4 @@ def _save() -> None:
     keep = {**stored, **new}
     if len(keep) > MAX_ENTRIES:
         keep = {key: keep[key] for key in _state["used"] | set(new) if key in keep}
-    path: Path = _state["path"]
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".regex-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                marshal.dump(keep, handle)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except (OSError, ValueError):
-        return
+    write_derived(_state["path"], marshal.dumps(keep), prefix=".regex-")

@@ -48,6 +48,30 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("weiquan", appauthor=False))
 
 
+def write_derived(path: Path, data: bytes, prefix: str) -> bool:
+    """Write a rebuildable file atomically (temp file + rename: a reader never sees half of it, and two writers
+    only mean one of them won). Never raises: a read-only or full disk only costs speed. Whether it was written."""
+    import tempfile
+
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+        tmp = None
+        return True
+    except OSError:
+        return False
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
 CACHE_BUILDS_KEPT = 3  # the shipped knowledge base and an author's copy or two
 
 

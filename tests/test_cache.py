@@ -51,6 +51,8 @@ def test_a_failed_write_leaves_no_temporary_file(engine, tmp_path, monkeypatch):
     def fail(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(cache.os, "replace", fail)
+    from knowledge_base import locations
+
+    monkeypatch.setattr(locations.os, "replace", fail)  # the cache writes through locations.write_derived
     cache.write(tmp_path / "engine.bin", engine.kb, engine.matcher.index)
     assert list(tmp_path.iterdir()) == []

@@ -131,3 +131,20 @@ def test_a_thread_still_compiling_as_the_command_ends_gets_a_real_pattern(home):
         hook = _compiler.compile  # what a background thread may have looked up just before the end
     assert hook is regex_store._compile and _compiler.compile is not hook
     _same(hook(PATTERNS[0], 0), _fresh(PATTERNS[0]))
+
+
+def test_a_failed_write_leaves_the_old_store_and_no_temporary_file(home, monkeypatch):
+    from knowledge_base import locations
+
+    with regex_store.kept():
+        _compile_all()
+    before = regex_store.store_path().read_bytes()
+
+    def fail(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(locations.os, "replace", fail)
+    with regex_store.kept():
+        re.compile("a pattern not stored yet")
+    assert regex_store.store_path().read_bytes() == before
+    assert [p.name for p in regex_store.store_path().parent.iterdir() if p.name.endswith(".tmp")] == []
