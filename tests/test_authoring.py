@@ -145,6 +145,25 @@ def test_a_file_that_needs_libyaml_fails(kb):
                for p in problems), problems
 
 
+def test_portability_is_checked_again_only_for_changed_files_and_a_problem_every_time(kb, tmp_path, monkeypatch):
+    from knowledge_base import safe_yaml
+
+    monkeypatch.setenv("WEIQUAN_HOME", str(tmp_path / "home"))  # an empty record of portable files
+    checked = []
+    real = safe_yaml.portability_problem
+    monkeypatch.setattr(safe_yaml, "portability_problem", lambda path, rel: checked.append(rel) or real(path, rel))
+    first = found(kb)
+    assert "scenarios/want_return.yaml" in checked
+    checked.clear()
+    assert found(kb) == first and checked == []  # nothing changed: nothing parsed twice
+    path = kb / "scenarios" / "want_return.yaml"
+    edit(path, "title: {zh: 想退货, en: Want to return}", "title: {zh: 想退货, en: Want to return?}")
+    for _ in range(2):  # a file with a problem is never taken as checked
+        checked.clear()
+        assert any("with PyYAML's pure-Python parser" in p for p in found(kb))
+        assert checked == ["scenarios/want_return.yaml"]
+
+
 def test_a_new_scenario_whose_topic_is_listed_out_of_scope_fails(tmp_path):
     kb = tmp_path / "kb"
     shutil.copytree(ROOT / "data", kb)
