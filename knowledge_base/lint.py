@@ -308,13 +308,58 @@ def _duplicate_examples(kb) -> list[Problem]:
     return out
 
 
+PARALLEL_FROM = 2000  # documents: below this the folds train faster than worker processes start
+_SHARED: tuple = ()  # in a worker: documents, labels, classes, fold_of
+
+
+def _fold_scores(documents, labels, classes, fold_of, fold) -> dict[int, list[float]]:
+    """Scores of one fold's examples by a model trained on all the other documents."""
+    from assistant.classify import train
+
+    kept = [n for n in range(len(documents)) if fold_of.get(n) != fold]
+    model = train([documents[n] for n in kept], [labels[n] for n in kept], classes)
+    return {n: model.scores(documents[n]) for n, f in fold_of.items() if f == fold}
+
+
+def _share(*data) -> None:
+    global _SHARED
+    _SHARED = data
+
+
+def _shared_fold_scores(fold: int) -> dict[int, list[float]]:
+    return _fold_scores(*_SHARED, fold)
+
+
+def _held_out_scores(documents, labels, classes, fold_of) -> dict[int, list[float]]:
+    """Every held-out example's scores. Training is most of a lint (four models, ≈ 2.5 s each on the shipped
+    knowledge base), so the folds train in parallel where there are cores to spare; the models are the same either
+    way (training is deterministic)."""
+    import os
+
+    workers = min(CONFUSION_FOLDS, os.cpu_count() or 1)
+    parts = None
+    if workers > 1 and len(documents) >= PARALLEL_FROM:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        spawn = multiprocessing.get_context("spawn")  # not fork: the caller may hold threads (the TUI, a test runner)
+        try:
+            with ProcessPoolExecutor(workers, mp_context=spawn, initializer=_share, initargs=(documents, labels, classes, fold_of)) as pool:
+                parts = list(pool.map(_shared_fold_scores, range(CONFUSION_FOLDS)))
+        except (OSError, BrokenProcessPool):  # no processes allowed here: train them one after another
+            parts = None
+    if parts is None:
+        parts = [_fold_scores(documents, labels, classes, fold_of, fold) for fold in range(CONFUSION_FOLDS)]
+    return {n: scores for part in parts for n, scores in part.items()}
+
+
 def _confused_examples(kb) -> list[Problem]:
     """Each example scored by a classifier trained without it (k-fold: the examples are dealt into CONFUSION_FOLDS
     groups, each scored by a model trained on the others): it should still find its scenario, or at least be
     among those offered. One that clearly reads like another scenario confuses the matcher."""
     import hashlib
 
-    from assistant.classify import train
     from assistant.extract import implied_role, stated_role
     from assistant.match import OUT_OF_SCOPE, Index, Matcher, build_tokenizer, training_set
 
@@ -331,27 +376,25 @@ def _confused_examples(kb) -> list[Problem]:
     for number, (text, label) in enumerate(zip(texts, labels)):
         if (classes[label], text) in where:
             fold_of[number] = int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % CONFUSION_FOLDS
+    held_out_scores = _held_out_scores(documents, labels, classes, fold_of)
+    matcher = Matcher(Index(classes, roles, tokenizer.vocabulary, None))  # decide() reads only classes and roles
     out = []
-    for fold in range(CONFUSION_FOLDS):
-        kept = [n for n in range(len(documents)) if fold_of.get(n) != fold]
-        model = train([documents[n] for n in kept], [labels[n] for n in kept], classes)
-        matcher = Matcher(Index(classes, roles, tokenizer.vocabulary, model))
-        for number in (n for n, f in fold_of.items() if f == fold):
-            sid, text = classes[labels[number]], texts[number]
-            lang, index = where[(sid, text)]
-            role = stated_role(text)
-            result = matcher.decide(model.scores(documents[number]), role, implied_role(text))  # as `ask` would
-            own = next((r for r in result.ranking if r.id == sid), None)
-            if own is None:
-                out.append(Problem(_rel(sid), _line(kb, _rel(sid), "examples", lang, index),
-                                   f"example {text!r} reads as a {role}'s question, but {sid} is for the {kb.scenarios[sid].role}", "warning"))
-                continue
-            best = result.ranking[0]
-            offered = [c.id for c in result.candidates]
-            # reported when someone asking exactly this would be answered with another scenario, and clearly so
-            if sid not in offered and best.id != sid and best.score - own.score >= CONFUSION_MARGIN:
-                out.append(Problem(_rel(sid), _line(kb, _rel(sid), "examples", lang, index),
-                                   f"example {text!r} matches {best.id} better ({best.score:.2f} against {own.score:.2f} for {sid})", "warning"))
+    for number in fold_of:
+        sid, text = classes[labels[number]], texts[number]
+        lang, index = where[(sid, text)]
+        role = stated_role(text)
+        result = matcher.decide(held_out_scores[number], role, implied_role(text))  # as `ask` would
+        own = next((r for r in result.ranking if r.id == sid), None)
+        if own is None:
+            out.append(Problem(_rel(sid), _line(kb, _rel(sid), "examples", lang, index),
+                               f"example {text!r} reads as a {role}'s question, but {sid} is for the {kb.scenarios[sid].role}", "warning"))
+            continue
+        best = result.ranking[0]
+        offered = [c.id for c in result.candidates]
+        # reported when someone asking exactly this would be answered with another scenario, and clearly so
+        if sid not in offered and best.id != sid and best.score - own.score >= CONFUSION_MARGIN:
+            out.append(Problem(_rel(sid), _line(kb, _rel(sid), "examples", lang, index),
+                               f"example {text!r} matches {best.id} better ({best.score:.2f} against {own.score:.2f} for {sid})", "warning"))
     return sorted(out, key=lambda p: (p.file, p.line))
 
 

@@ -322,3 +322,24 @@ def test_prune_cache_keeps_the_newest_builds(tmp_path, monkeypatch):
     assert locations.prune_cache("engine-*", keep=3) == []
     (tmp_path / "cache").rename(tmp_path / "gone")
     assert locations.prune_cache() == []  # no cache folder yet: nothing to do, nothing raised
+
+
+def test_confusion_folds_trained_in_worker_processes_score_as_trained_inline(monkeypatch):
+    import hashlib
+
+    from assistant.match import OUT_OF_SCOPE, build_tokenizer, training_set
+    from knowledge_base import lint as linting
+    from knowledge_base.loader import load
+
+    kb = load(FIXTURE_KB).as_views()
+    classes = list(kb.scenarios) + [OUT_OF_SCOPE]
+    documents, labels, texts = training_set(kb, build_tokenizer(kb), classes)
+    fold_of = {n: int(hashlib.sha256(t.encode()).hexdigest(), 16) % linting.CONFUSION_FOLDS for n, t in enumerate(texts)}
+    with monkeypatch.context() as patch:
+        patch.setattr(linting, "PARALLEL_FROM", 0)
+        patch.setattr(os, "cpu_count", lambda: 2)
+        patch.setattr(linting, "_fold_scores", lambda *args: pytest.fail("trained here, not in a worker"))
+        parallel = linting._held_out_scores(documents, labels, classes, fold_of)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    inline = linting._held_out_scores(documents, labels, classes, fold_of)
+    assert parallel == inline and set(parallel) == set(fold_of)
