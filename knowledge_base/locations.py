@@ -48,9 +48,9 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("weiquan", appauthor=False))
 
 
-def write_derived(path: Path, data: bytes, prefix: str) -> bool:
+def write_derived(path: Path, data: bytes, prefix: str) -> None:
     """Write a rebuildable file atomically (temp file + rename: a reader never sees half of it, and two writers
-    only mean one of them won). Never raises: a read-only or full disk only costs speed. Whether it was written."""
+    only mean one of them won). Never raises: a read-only or full disk only costs speed."""
     import tempfile
 
     tmp = None
@@ -61,9 +61,8 @@ def write_derived(path: Path, data: bytes, prefix: str) -> bool:
             handle.write(data)
         os.replace(tmp, path)
         tmp = None
-        return True
     except OSError:
-        return False
+        pass
     finally:
         if tmp is not None:
             try:
