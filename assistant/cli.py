@@ -231,7 +231,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     if not (args.plain or args.json):  # --json is line by line by nature
         return _run_tui(args)
     from .dialogue import Conversation
-    from .render import chat_json
+    from .render import chat_json, topic_line
 
     today = _today(args.today)
     engine = _load(args.kb)
@@ -239,12 +239,15 @@ def cmd_chat(args: argparse.Namespace) -> int:
     typed = sys.stdin.isatty() and not args.json
     if typed:
         print(conversation.greeting().say + "\n")
+    shown = None  # the scenario whose title was last said
     for line in _typed_lines() if typed else _read_lines(sys.stdin.buffer):
         turn = conversation.send(line)
         if args.json:
             sys.stdout.write(to_json(chat_json(engine.kb, turn)) + "\n")
         else:
-            sys.stdout.write(turn.say + "\n\n")
+            topic = topic_line(engine.kb, turn, shown)
+            shown = turn.scenario
+            sys.stdout.write((f"{topic}\n" if topic else "") + turn.say + "\n\n")
         sys.stdout.flush()
     return ExitCode.OK
 

@@ -14,6 +14,7 @@ _LABELS = {
     "zh": {
         "steps": "现在怎么做",
         "sure": "把握",
+        "topic": "情形：{title}",
         "evidence": "要准备的证据",
         "escalation": "维权路径",
         "sources": "依据",
@@ -50,6 +51,7 @@ _LABELS = {
     "en": {
         "steps": "What to do now",
         "sure": "confidence",
+        "topic": "Scenario: {title}",
         "evidence": "Evidence to gather",
         "escalation": "If that fails",
         "sources": "Sources",
@@ -281,6 +283,15 @@ def in_script(value: Any, turn: "Turn") -> Any:
     if isinstance(value, dict):
         return {key: in_script(item, turn) for key, item in value.items()}
     return value
+
+
+def topic_line(kb: "KnowledgeBase", turn: "Turn", shown: str | None) -> str | None:
+    """For the plain chat: the scenario's title when the conversation reaches one or moves to another (the TUI
+    shows it in its title bar; a line-by-line reader would otherwise hear only "哪天签收的？")."""
+    scenario = kb.scenarios.get(turn.scenario) if turn.scenario else None
+    if scenario is None or turn.scenario == shown or turn.kind in ("clarify", "out_of_scope", "error"):
+        return None
+    return in_script(_LABELS[turn.lang]["topic"].format(title=scenario.title.get(turn.lang)), turn)
 
 
 def ask_json(kb: "KnowledgeBase", query: str, turn: "Turn", top: str | None) -> dict[str, Any]:

@@ -30,6 +30,17 @@ def test_chat_json_implies_plain():
     assert replies[1]["verdict"]["status"] == "eligible"
 
 
+def test_plain_chat_names_the_scenario_when_it_is_reached_or_changes():
+    """The TUI shows the scenario in its title bar; a line-by-line reader hears it once, before the first question."""
+    lines = ["不喜歡了能退嗎", "2026-11-16", "要準備什麼證據", "/new", "I changed my mind about the shirt, can I return it?"]
+    result = run_cli("chat", "--plain", "--today", "2026-11-21", "--kb", str(FIXTURE_KB), stdin="\n".join(lines).encode())
+    assert result.returncode == 0, result.stderr.decode()
+    replies = result.stdout.decode().split("\n\n")
+    assert replies[0].startswith("情形：想退貨\n")  # in the person's script
+    assert sum("情形：" in reply for reply in replies) == 1  # not again while the scenario stays the same
+    assert any(reply.startswith("Scenario: Want to return\n") for reply in replies[4:])  # after /new
+
+
 @pytest.mark.parametrize("json_flag", [["--json"], []], ids=["json", "human"])
 def test_a_reader_that_stops_early_is_not_an_error(json_flag):
     """`weiquan ask - | head -1`: the pipe closes while answers are still being written."""
