@@ -23,6 +23,7 @@ from .extract import DateError, extract_facts, implied_role, pattern_facts, read
 from .facts import Fact, FactError
 from .match import MAX_OFFERED, MatchResult, Ranked
 from .replies import TEXT, in_script, say
+from .small_talk import small_talk
 from .text import clean, guess_language, han_count, has_han, latin_word_count, normalise, script_of
 
 SCENARIO = "scenario"  # what `asking` says while the closest scenarios are offered
@@ -72,6 +73,8 @@ _ESCALATION = re.compile(r"拒绝|不理|不处理|不同意|不配合|不退|�
                          r"what if|what next|next step|escalat")
 _WHY = re.compile(r"有什么用|有啥用|为什么问|为什么要|为啥要|干嘛|什么意思|why do you|why does it|what(?:'s| is) (?:it|that) for|"
                   r"why (?:ask|is that)|what does (?:it|that) mean")
+_COMPENSATION = re.compile(r"赔多少|赔偿|能赔|赔钱|补偿|索赔|几倍|三倍|十倍|假一赔|compensat|damages|punitive|"
+                           r"how much (?:can|could|will|do|would) i (?:get|claim|receive)")
 _STEPS = re.compile(r"怎么做|怎么办|怎么操作|步骤|what (?:should|do) i do|how do i")
 _NUMBER_ONLY = re.compile(r"^\s*[¥￥]?\s*\d[\d,.]*\s*(?:元|块|yuan|rmb)?\s*$", re.I)
 
@@ -221,6 +224,9 @@ class Conversation:
         assignment = self._assignment(text)
         if assignment is not None:
             return self._remember(assignment)
+        talk = None if self.asking else small_talk(text)  # an answer being asked for is never small talk
+        if talk is not None:
+            return self._remember(self._small_talk(talk))
         if self.asking == TOPIC:
             return self._remember(self._confirm_topic(text))
         if self.asking == SCENARIO:
@@ -242,6 +248,14 @@ class Conversation:
     def start(self) -> Turn:
         """For a conversation opened on a known scenario (`--scenario`): the first question or the verdict."""
         return self._remember(self._evaluate() if self.scenario else self.greeting())
+
+    def _small_talk(self, kind: str) -> Turn:
+        """A greeting, thanks, "OK" or goodbye: answered in kind, and nothing the conversation knows is lost."""
+        if self.scenario and self.last is not None:
+            return self._again(self._text({"hello": "still_here"}.get(kind, kind)), "small_talk")
+        if kind in ("hello", "ok"):
+            return Turn(self._text("greeting"), self.lang, None, facts=dict(self.facts), kind="greeting")
+        return Turn(self._text({"thanks": "welcome"}.get(kind, kind)), self.lang, None, facts=dict(self.facts), kind="small_talk")
 
     def greeting(self) -> Turn:
         return Turn(self._text("greeting"), self.lang, None, kind="greeting")
@@ -507,6 +521,8 @@ class Conversation:
         try:
             value = self._parse(name, text)
         except (FactError, DateError) as exc:
+            if small_talk(text) is not None:  # "在吗", "好的" while a question is open: ask it again, no error
+                return self._ask(name)
             side = self._side_question(text)
             if side is None:
                 other = self._other_topic(text)
@@ -658,7 +674,9 @@ class Conversation:
         if changed:
             labels = ", ".join(f"{self._label(n)}={self._value(n)}" for n in changed)
             return self._evaluate().noted(self._text("corrected", facts=labels))
-        if _NUMBER_ONLY.match(text) and "price" in self._scenario_facts():
+        if _NUMBER_ONLY.match(text):
+            if "price" not in self._scenario_facts():
+                return self._again(self._text("no_amount"), "small_talk")
             try:
                 self._store({"price": self._parse("price", text)}, "answer")
                 return self._evaluate().noted(self._text("corrected", facts=f"{self._label('price')}={self._value('price')}"))
@@ -681,6 +699,8 @@ class Conversation:
             verdict = self.last.verdict if self.last else None
             items = (verdict.outcome.evidence if verdict else None) or scenario.evidence
             return self._again("\n".join([self._text("evidence")] + [f"- {e.get(self.lang)}" for e in items]), "evidence")
+        if _COMPENSATION.search(text):
+            return self._compensation()
         if _ESCALATION.search(text):
             steps = [f"{n}. {e.get(self.lang)}" for n, e in enumerate(scenario.escalation, 1)]
             seller = speaks_as_seller(self.kb, self.scenario, self.facts)
@@ -688,6 +708,18 @@ class Conversation:
         if _STEPS.search(text):
             return self._again(self._steps(scenario), "steps")
         return None
+
+    def _compensation(self) -> Turn:
+        """How much beyond the refund: the verdict's bases, or that the scenario has none, or what is still needed."""
+        from .render import compensation_lines
+
+        verdict = self.last.verdict if self.last else None
+        if verdict is None:  # still being asked for facts: answered once they are in; else which ones it needs
+            return self._again(self._text("compensation_later"), "compensation") if self.asking else self._evaluate()
+        lines = compensation_lines(verdict, self.lang)
+        if not lines:
+            lines = [self._text("no_compensation", outcome=verdict.outcome.title.get(self.lang))]
+        return self._again("\n".join(lines), "compensation")
 
     def _scenario_facts(self) -> set[str]:
         return {q.fact for q in self.kb.scenarios[self.scenario].questions}

@@ -226,16 +226,7 @@ def verdict_lines(kb: "KnowledgeBase", scenario, verdict: "Verdict", lang: str, 
             lines.append(f"  · {chosen.label.get(lang)}")
     if verdict.opens:
         lines.append(f"{text['opens']}{text['colon']}{_when(verdict.opens, lang)} ({verdict.opens.label.get(lang)})")
-    if verdict.bases:
-        best = verdict.compensation
-        if best is not None:
-            form = {"points": text["points"], "unknown": text["form_unknown"]}.get(best.form, "")
-            lines.append(f"{text['compensation']}{text['colon']}{_money(best, text)}{form}")
-        else:
-            lines.append(f"{text['compensation']}{text['colon']}{text['no_price']}")
-        for basis in verdict.bases:
-            amount = _money(basis, text) if basis.amount is not None else "¥?"
-            lines.append(f"  · {amount} — {basis.label.get(lang)} [{text['route'][basis.route]}; {text['confidence'][basis.confidence]}]")
+    lines += compensation_lines(verdict, lang)
     lines.append(f"{text['next']}{text['colon']}{outcome.next_action.get(lang)}")
     for assumption in verdict.assumed:
         if assumption.condition:
@@ -255,6 +246,23 @@ def verdict_lines(kb: "KnowledgeBase", scenario, verdict: "Verdict", lang: str, 
         lines += [f"  · {item.get(lang)}" for item in outcome.still_possible]
     if any(d.estimated for d in verdict.deadlines):
         lines.append(text["estimated"])
+    return lines
+
+
+def compensation_lines(verdict: "Verdict", lang: str) -> list[str]:
+    """The money beyond the refund: the largest amount, then each basis (none when the scenario has no basis)."""
+    if not verdict.bases:
+        return []
+    text = _LABELS[lang]
+    best = verdict.compensation
+    if best is not None:
+        form = {"points": text["points"], "unknown": text["form_unknown"]}.get(best.form, "")
+        lines = [f"{text['compensation']}{text['colon']}{_money(best, text)}{form}"]
+    else:
+        lines = [f"{text['compensation']}{text['colon']}{text['no_price']}"]
+    for basis in verdict.bases:
+        amount = _money(basis, text) if basis.amount is not None else "¥?"
+        lines.append(f"  · {amount} — {basis.label.get(lang)} [{text['route'][basis.route]}; {text['confidence'][basis.confidence]}]")
     return lines
 
 

@@ -288,3 +288,41 @@ def test_side_questions_in_traditional_script_are_answered(engine, side, kind):
     _, (asked, answered) = talk(engine, "在淘寶買的外套不喜歡了想退", side)
     assert answered.kind == kind and answered.asking == asked.asking == "received_date"
     assert "簽收" in answered.say  # and the reply stays in traditional script
+
+
+@pytest.mark.parametrize("greeting", ["在吗", "你好！", "hello", "親，在嗎", "ok"])
+def test_a_greeting_is_greeted_not_matched(engine, greeting):
+    """"你好" was matched as a question and offered two scenarios to choose from."""
+    conversation, turns = talk(engine, greeting, "淘宝买的外套不喜欢了想退")
+    assert turns[0].kind == "greeting" and turns[0].scenario is None and not turns[0].choices
+    assert turns[1].scenario == "seven_day_return" and turns[1].asking == "received_date"
+
+
+def test_thanks_ok_and_goodbye_after_a_verdict_are_answered_in_kind_and_keep_the_case(engine):
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "11月18号签收的", "谢谢", "好的", "在吗", "拜拜", "要准备什么证据")
+    verdict = turns[1].verdict
+    assert [t.kind for t in turns[2:6]] == ["small_talk"] * 4
+    assert "不客气" in turns[2].say and "在的" in turns[4].say and "再见" in turns[5].say
+    assert all(t.scenario == "seven_day_return" and t.verdict is verdict for t in turns[2:6])
+    assert turns[6].kind == "evidence"  # the conversation goes on where it was
+
+
+def test_small_talk_while_a_question_is_open_asks_it_again_without_an_error(engine):
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "好的", "11月18号签收的")
+    assert turns[1].asking == "received_date" and turns[1].error is None and "日期" not in turns[1].say.split("\n")[0]
+    assert turns[2].verdict is not None
+
+
+def test_how_much_compensation_after_a_verdict(engine):
+    """The bases when the scenario has them, and plainly that it has none when it has not."""
+    conversation, turns = talk(engine, "淘宝买的口红是假的，花了300", "能赔多少", "3天前", "能赔多少钱")
+    assert turns[1].kind == "compensation" and turns[1].asking == "received_date"  # asked mid-interview: later
+    assert turns[3].kind == "compensation" and "¥900" in turns[3].say and "第55条" in turns[3].say
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "11月18号签收的", "how much compensation can I get?")
+    assert turns[2].kind == "compensation" and "no compensation beyond the refund" in turns[2].say
+
+
+def test_a_number_after_a_verdict_that_needs_no_amount_says_so(engine):
+    """Not "I didn't understand", and not a new question about 299."""
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "11月18号签收的", "299")
+    assert turns[2].scenario == "seven_day_return" and turns[2].error is None and "金额" in turns[2].say
