@@ -69,13 +69,20 @@ _NO = re.compile(r"^(?:否|不|不是|不要|不用|不换|继续|no|n|nope|keep
 # side questions a person asks in the middle of an interview or after a verdict
 # Side questions, read on the normalised message (lower case, simplified: 為什麼 reads as 为什么)
 _EVIDENCE = re.compile(r"证据|材料|准备什么|要什么|截图|凭证|evidence|proof|documents?|what (?:do|should) i (?:need|prepare|gather)")
-_ESCALATION = re.compile(r"拒绝|不理|不处理|不同意|不配合|不退|然后呢|下一步|怎么升级|refus|ignor|won'?t|"
-                         r"what if|what next|next step|escalat")
+_ESCALATION = re.compile(r"拒绝|不理|不处理|不同意|不配合|不退|然后呢|下一步|怎么升级|投诉|举报|12315|消协|起诉|refus|ignor|won'?t|"
+                         r"what if|what next|next step|escalat|complain|report (?:it|them|the seller)|sue")
 _WHY = re.compile(r"有什么用|有啥用|为什么问|为什么要|为啥要|干嘛|什么意思|why do you|why does it|what(?:'s| is) (?:it|that) for|"
                   r"why (?:ask|is that)|what does (?:it|that) mean")
 _COMPENSATION = re.compile(r"赔多少|赔偿|能赔|赔钱|补偿|索赔|几倍|三倍|十倍|假一赔|compensat|damages|punitive|"
                            r"how much (?:can|could|will|do|would) i (?:get|claim|receive)")
-_STEPS = re.compile(r"怎么做|怎么办|怎么操作|步骤|what (?:should|do) i do|how do i")
+_STEPS = re.compile(r"怎么做|怎么办|怎么操作|步骤|怎么申请|如何申请|在哪申请|在哪里申请|怎么弄|what (?:should|do) i do|how do i|"
+                    r"how (?:to|can i) (?:apply|do it)|where do i apply")
+_DEADLINE = re.compile(r"还有几天|还剩几天|几天内|截止|最晚|期限|什么时候前|什么时候之前|来得及|来不来得及|deadline|how long do i have|"
+                       r"how many days|by when|time limit|too late|still in time")
+_BASIS = re.compile(r"^(?:为什么|为啥|凭什么)[?？。!！]*$|依据|根据什么|哪条法|什么法|法律规定|^why\??$|on what basis|which law|what law|legal basis")
+# asked again in other words: the verdict once more (it says what can be had, by when, and who pays the postage)
+_VERDICT_AGAIN = re.compile(r"能退吗|能不能退|可以退吗|能退款吗|能不能|可不可以|可以吗|行不行|结论|结果是|运费谁|谁出运费|谁付运费|邮费谁|"
+                            r"can i (?:return|still|get a refund)|am i (?:eligible|entitled)|do i qualify|who pays|what'?s the answer")
 _NUMBER_ONLY = re.compile(r"^\s*[¥￥]?\s*\d[\d,.]*\s*(?:元|块|yuan|rmb)?\s*$", re.I)
 
 
@@ -666,11 +673,15 @@ class Conversation:
     def _follow_up(self, text: str) -> Turn:
         """A message once the scenario's questions are answered: a correction, a side question, another topic, or
         a plain number (the price, where the scenario uses one)."""
-        other = self._other_topic(text)  # first: the facts of a message about another topic belong to that topic
+        stated = self._extract(text)
+        own = {k: v for k, v in stated.items() if k in self.facts or k in self._scenario_facts()}
+        # A short message giving this topic's facts is a correction ("其实是11月10号收到的"), whatever else it
+        # resembles; otherwise another topic comes first: the facts of a message about it belong to it.
+        correction = set(own) - {"role"} and not _longer_than(text, han=12, words=8)
+        other = None if correction else self._other_topic(text)
         if other is not None:
             return self._propose(other, text)
-        stated = self._extract(text)
-        changed = self._store({k: v for k, v in stated.items() if k in self.facts or k in self._scenario_facts()}, "answer")
+        changed = self._store(own, "answer")
         if changed:
             labels = ", ".join(f"{self._label(n)}={self._value(n)}" for n in changed)
             return self._evaluate().noted(self._text("corrected", facts=labels))
@@ -700,26 +711,47 @@ class Conversation:
             items = (verdict.outcome.evidence if verdict else None) or scenario.evidence
             return self._again("\n".join([self._text("evidence")] + [f"- {e.get(self.lang)}" for e in items]), "evidence")
         if _COMPENSATION.search(text):
-            return self._compensation()
+            return self._from_verdict(self._compensation_lines, "compensation")
         if _ESCALATION.search(text):
             steps = [f"{n}. {e.get(self.lang)}" for n, e in enumerate(scenario.escalation, 1)]
             seller = speaks_as_seller(self.kb, self.scenario, self.facts)
             return self._again("\n".join([self._text("escalation_seller" if seller else "escalation")] + steps), "escalation")
         if _STEPS.search(text):
             return self._again(self._steps(scenario), "steps")
+        if _DEADLINE.search(text):
+            return self._from_verdict(self._deadline_lines, "deadline")
+        if _BASIS.search(text):
+            return self._again(self._basis(scenario), "why")
+        if _VERDICT_AGAIN.search(text):
+            return self._evaluate()
         return None
 
-    def _compensation(self) -> Turn:
-        """How much beyond the refund: the verdict's bases, or that the scenario has none, or what is still needed."""
+    def _from_verdict(self, lines_of, kind: str) -> Turn:
+        """A part of the verdict asked for on its own (the money, the deadline); while facts are still being asked
+        for, it comes once they are in; when some cannot be had, the answer says which are needed."""
+        verdict = self.last.verdict if self.last else None
+        if verdict is None:
+            return self._again(self._text("after_questions"), kind) if self.asking else self._evaluate()
+        return self._again("\n".join(lines_of(verdict)), kind)
+
+    def _compensation_lines(self, verdict: Verdict) -> list[str]:
         from .render import compensation_lines
 
-        verdict = self.last.verdict if self.last else None
-        if verdict is None:  # still being asked for facts: answered once they are in; else which ones it needs
-            return self._again(self._text("compensation_later"), "compensation") if self.asking else self._evaluate()
-        lines = compensation_lines(verdict, self.lang)
-        if not lines:
-            lines = [self._text("no_compensation", outcome=verdict.outcome.title.get(self.lang))]
-        return self._again("\n".join(lines), "compensation")
+        return compensation_lines(verdict, self.lang) or [
+            self._text("no_compensation", outcome=verdict.outcome.title.get(self.lang))]
+
+    def _deadline_lines(self, verdict: Verdict) -> list[str]:
+        from .render import deadline_lines
+
+        next_action = verdict.outcome.next_action.get(self.lang)
+        return deadline_lines(verdict, self.lang, self.today, self.evaluator.calendar) or [
+            self._text("no_deadline", next=next_action)]
+
+    def _basis(self, scenario) -> str:
+        from .render import labels
+
+        confidence = labels(self.lang)["confidence"]
+        return "\n".join([self._text("basis")] + [f"- {s.title.get(self.lang)} [{confidence[s.confidence]}]" for s in scenario.sources])
 
     def _scenario_facts(self) -> set[str]:
         return {q.fact for q in self.kb.scenarios[self.scenario].questions}

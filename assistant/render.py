@@ -215,17 +215,7 @@ def verdict_lines(kb: "KnowledgeBase", scenario, verdict: "Verdict", lang: str, 
     outcome = verdict.outcome
     status = outcome.label.get(lang) if outcome.label else text["status"][verdict.status]  # a seller's own wording
     lines = [f"{status} — {outcome.title.get(lang)}"]
-    chosen = verdict.deadline
-    if chosen:
-        counted_in_words = chosen.count == "working" and calendar is not None and chosen.date > today  # "3 working days left"
-        kind = "" if counted_in_words else f", {text[chosen.count]}"
-        lines.append(f"{text['deadline']}{text['colon']}{_when(chosen, lang)} ({_countdown(chosen.date, today, chosen.count, lang, calendar)}{kind})")
-        if len(verdict.deadlines) > 1:
-            lines += [f"  · {d.label.get(lang)}: {_when(d, lang)}" for d in verdict.deadlines]
-        else:
-            lines.append(f"  · {chosen.label.get(lang)}")
-    if verdict.opens:
-        lines.append(f"{text['opens']}{text['colon']}{_when(verdict.opens, lang)} ({verdict.opens.label.get(lang)})")
+    lines += deadline_lines(verdict, lang, today, calendar)
     lines += compensation_lines(verdict, lang)
     lines.append(f"{text['next']}{text['colon']}{outcome.next_action.get(lang)}")
     for assumption in verdict.assumed:
@@ -246,6 +236,24 @@ def verdict_lines(kb: "KnowledgeBase", scenario, verdict: "Verdict", lang: str, 
         lines += [f"  · {item.get(lang)}" for item in outcome.still_possible]
     if any(d.estimated for d in verdict.deadlines):
         lines.append(text["estimated"])
+    return lines
+
+
+def deadline_lines(verdict: "Verdict", lang: str, today: dt.date, calendar=None) -> list[str]:
+    """The last day to act with its countdown and each period behind it, and the first day a route opens."""
+    text = _LABELS[lang]
+    lines = []
+    chosen = verdict.deadline
+    if chosen:
+        counted_in_words = chosen.count == "working" and calendar is not None and chosen.date > today  # "3 working days left"
+        kind = "" if counted_in_words else f", {text[chosen.count]}"
+        lines.append(f"{text['deadline']}{text['colon']}{_when(chosen, lang)} ({_countdown(chosen.date, today, chosen.count, lang, calendar)}{kind})")
+        if len(verdict.deadlines) > 1:
+            lines += [f"  · {d.label.get(lang)}: {_when(d, lang)}" for d in verdict.deadlines]
+        else:
+            lines.append(f"  · {chosen.label.get(lang)}")
+    if verdict.opens:
+        lines.append(f"{text['opens']}{text['colon']}{_when(verdict.opens, lang)} ({verdict.opens.label.get(lang)})")
     return lines
 
 

@@ -326,3 +326,32 @@ def test_a_number_after_a_verdict_that_needs_no_amount_says_so(engine):
     """Not "I didn't understand", and not a new question about 299."""
     conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "11月18号签收的", "299")
     assert turns[2].scenario == "seven_day_return" and turns[2].error is None and "金额" in turns[2].say
+
+
+@pytest.mark.parametrize("asked, kind, marker", [
+    ("还有几天", "deadline", "截止：2026-11-25"), ("最晚什么时候申请", "deadline", "还剩 4 天"),
+    ("为什么", "why", "消费者权益保护法"), ("有什么法律依据", "why", "第25条"),
+    ("去哪里投诉", "escalation", "12315"), ("能退吗", "answer", "✅ 可以"), ("运费谁出", "answer", "运费"),
+    ("怎么申请", "steps", "现在怎么做"),
+])
+def test_questions_after_a_verdict_are_answered_from_it(engine, asked, kind, marker):
+    """What people ask once they have the verdict: the deadline alone, what it rests on, where to complain, the
+    verdict again in other words — not "I didn't understand"."""
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "11月18号签收的", asked)
+    assert turns[2].kind == kind and marker in turns[2].say and turns[2].error is None
+    assert turns[2].scenario == "seven_day_return" and turns[2].verdict is turns[1].verdict or kind == "answer"
+
+
+def test_the_deadline_in_english_and_before_the_facts_are_in(engine):
+    conversation, turns = talk(engine, "I want to return a jacket I don't like, bought on Taobao", "when is the deadline?",
+                               "Nov 18", "how long do I have")
+    assert turns[1].kind == "deadline" and turns[1].asking == "received_date"  # mid-interview: once it is answered
+    assert turns[3].kind == "deadline" and turns[3].say.startswith("Deadline: 2026-11-25")
+
+
+def test_a_short_correction_in_other_words_corrects_instead_of_changing_topic(engine):
+    """"收到" instead of "签收": still this case's date, not a new question about something received."""
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "11月18号签收的", "其实是11月10号收到的")
+    assert turns[2].asking is None and "已更新" in turns[2].say
+    assert conversation.facts["received_date"].value == dt.date(2026, 11, 10)
+    assert turns[2].verdict.status == "window_passed"
