@@ -69,7 +69,7 @@ _NO = re.compile(r"^(?:否|不|不是|不要|不用|不换|继续|no|n|nope|keep
 # side questions a person asks in the middle of an interview or after a verdict
 # Side questions, read on the normalised message (lower case, simplified: 為什麼 reads as 为什么)
 _EVIDENCE = re.compile(r"证据|材料|准备什么|要什么|截图|凭证|evidence|proof|documents?|what (?:do|should) i (?:need|prepare|gather)")
-_ESCALATION = re.compile(r"拒绝|不理|不处理|不同意|不配合|不退|然后呢|下一步|怎么升级|投诉|举报|12315|消协|起诉|refus|ignor|won'?t|"
+_ESCALATION = re.compile(r"拒绝|不理|不处理|不同意|不接受|不配合|不退|然后呢|下一步|怎么升级|投诉|举报|12315|消协|起诉|refus|ignor|won'?t|"
                          r"what if|what next|next step|escalat|complain|report (?:it|them|the seller)|sue")
 _WHY = re.compile(r"有什么用|有啥用|为什么问|为什么要|为啥要|干嘛|什么意思|why do you|why does it|what(?:'s| is) (?:it|that) for|"
                   r"why (?:ask|is that)|what does (?:it|that) mean")
@@ -470,10 +470,14 @@ class Conversation:
             if len(candidates) > 1 and lowered in (str(number), candidate.id):
                 chosen = candidate.id
         stay = _NO.match(lowered) or lowered in (str(len(candidates) + 1), "no")
-        if chosen is None and not stay:
+        if chosen is None and not stay and self._side_question(text) is None:
             return self._offer_topic(error=self._text("bad_choice"))
         topic_text, resume = self.topic_text, self.resume
         self.topic, self.topic_text, self.resume, self.asking = None, "", None, None
+        if chosen is None and not stay:  # a question about the topic at hand ("要准备什么证据"): it stays
+            self.asking = resume
+            side = self._side_question(text)
+            return self._resume_after(side, resume) if resume else side
         if stay:
             turn = self._ask(resume) if resume else self._evaluate()
             return turn.noted(self._text("kept_topic"))
@@ -696,7 +700,8 @@ class Conversation:
         side = self._side_question(text)
         if side is not None:
             return side
-        return self._again(self._text("not_understood"), "error")
+        seller = speaks_as_seller(self.kb, self.scenario, self.facts)  # not "what if the seller refuses" to a seller
+        return self._again(self._text("not_understood_seller" if seller else "not_understood"), "error")
 
     def _side_question(self, text: str) -> Turn | None:
         """Evidence, what if the other side refuses, why a question is asked, what to do: from the scenario."""

@@ -355,3 +355,16 @@ def test_a_short_correction_in_other_words_corrects_instead_of_changing_topic(en
     assert turns[2].asking is None and "已更新" in turns[2].say
     assert conversation.facts["received_date"].value == dt.date(2026, 11, 10)
     assert turns[2].verdict.status == "window_passed"
+
+
+def test_a_question_about_the_topic_at_hand_while_another_is_offered_keeps_it(engine):
+    conversation, turns = talk(engine, "我是淘宝卖家，买家退回来的是空盒子", "是", "还有几天可以申诉", "要准备什么证据")
+    assert turns[2].asking == TOPIC
+    assert turns[3].kind == "evidence" and turns[3].scenario == "seller_return_fraud" and conversation.asking != TOPIC
+
+
+def test_a_seller_is_not_told_to_ask_what_if_the_seller_refuses(engine):
+    conversation, turns = talk(engine, "我是淘宝卖家，买家退回来的是空盒子", "是", "嗯嗯嗯那个")
+    assert turns[2].kind == "error" and "对方不接受" in turns[2].say and "卖家拒绝" not in turns[2].say
+    conversation, turns = talk(engine, "我是淘宝卖家，买家退回来的是空盒子", "是", "对方不接受怎么办")  # as the hint says
+    assert turns[2].kind == "escalation"
