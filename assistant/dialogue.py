@@ -651,6 +651,7 @@ class Conversation:
             separator = "、" if self.lang == "zh" else ", "
             needed = evaluation.blocking or evaluation.missing
             text = self._text("unsure_all", facts=separator.join(self._label(f) for f in needed))
+            text += "\n\n" + self._steps(self.kb.scenarios[self.scenario])  # what to do meanwhile: not a dead end
             return Turn(text, self.lang, self.scenario, self._score(), self._candidates(), facts=dict(self.facts),
                         missing_facts=evaluation.missing, kind="answer")
         from .render import verdict_text

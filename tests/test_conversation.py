@@ -368,3 +368,11 @@ def test_a_seller_is_not_told_to_ask_what_if_the_seller_refuses(engine):
     assert turns[2].kind == "error" and "对方不接受" in turns[2].say and "卖家拒绝" not in turns[2].say
     conversation, turns = talk(engine, "我是淘宝卖家，买家退回来的是空盒子", "是", "对方不接受怎么办")  # as the hint says
     assert turns[2].kind == "escalation"
+
+
+def test_not_sure_of_a_fact_nothing_stands_in_for_still_says_what_to_do(engine):
+    """No platform default for the promised shipping time outside Taobao/Tmall: the answer names what it needs
+    and what to do meanwhile, instead of ending there."""
+    conversation, turns = talk(engine, "I ordered a phone case on Temu 3 weeks ago and it still hasn't shipped", "not sure")
+    assert turns[1].verdict is None and "I still need" in turns[1].say
+    assert "What to do now:" in turns[1].say and "\n1. " in turns[1].say
