@@ -701,6 +701,9 @@ class Conversation:
         side = self._side_question(text)
         if side is not None:
             return side
+        guess = self._match(text) if self._substantial(text) else None
+        if guess is not None and guess.scenario not in (None, self.scenario) and len(guess.candidates) == 1:
+            return self._propose(guess, text)  # less sure than a new topic proposed at once: still better than "not understood"
         seller = speaks_as_seller(self.kb, self.scenario, self.facts)  # not "what if the seller refuses" to a seller
         return self._again(self._text("not_understood_seller" if seller else "not_understood"), "error")
 

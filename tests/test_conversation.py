@@ -376,3 +376,13 @@ def test_not_sure_of_a_fact_nothing_stands_in_for_still_says_what_to_do(engine):
     conversation, turns = talk(engine, "I ordered a phone case on Temu 3 weeks ago and it still hasn't shipped", "not sure")
     assert turns[1].verdict is None and "I still need" in turns[1].say
     assert "What to do now:" in turns[1].say and "\n1. " in turns[1].say
+
+
+def test_what_is_not_understood_but_reads_as_another_topic_is_offered_as_one(engine):
+    """Below the bar for proposing a new topic at once, a message the matcher still answers alone is offered
+    (yes / no) instead of "not understood"; a mumble is still not understood."""
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "11月18号签收的", "还有一个问题，另一单一直没收到货", "是")
+    assert turns[2].asking == TOPIC and [c.id for c in turns[2].candidates] == ["not_received"]
+    assert turns[3].scenario == "not_received"
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "11月18号签收的", "嗯嗯嗯那个")
+    assert turns[2].kind == "error" and turns[2].scenario == "seven_day_return"
