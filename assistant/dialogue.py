@@ -82,7 +82,8 @@ _DEADLINE = re.compile(r"还有几天|还剩几天|几天内|截止|最晚|期�
 _BASIS = re.compile(r"^(?:为什么|为啥|凭什么)[?？。!！]*$|依据|根据什么|哪条法|什么法|法律规定|^why\??$|on what basis|which law|what law|legal basis")
 # asked again in other words: the verdict once more (it says what can be had, by when, and who pays the postage)
 _VERDICT_AGAIN = re.compile(r"能退吗|能不能退|可以退吗|能退款吗|能不能|可不可以|可以吗|行不行|结论|结果是|运费谁|谁出运费|谁付运费|邮费谁|"
-                            r"can i (?:return|still|get a refund)|am i (?:eligible|entitled)|do i qualify|who pays|what'?s the answer")
+                            r"can i (?:return|still|get a refund)|am i (?:eligible|entitled)|do i qualify|who pays|what'?s the answer|"
+                            r"shipping (?:cost|fee)|postage")
 _NUMBER_ONLY = re.compile(r"^\s*[¥￥]?\s*\d[\d,.]*\s*(?:元|块|yuan|rmb)?\s*$", re.I)
 
 

@@ -332,7 +332,7 @@ def test_a_number_after_a_verdict_that_needs_no_amount_says_so(engine):
     ("还有几天", "deadline", "截止：2026-11-25"), ("最晚什么时候申请", "deadline", "还剩 4 天"),
     ("为什么", "why", "消费者权益保护法"), ("有什么法律依据", "why", "第25条"),
     ("去哪里投诉", "escalation", "12315"), ("能退吗", "answer", "✅ 可以"), ("运费谁出", "answer", "运费"),
-    ("怎么申请", "steps", "现在怎么做"),
+    ("怎么申请", "steps", "现在怎么做"), ("what about the return shipping cost?", "answer", "✅"),
 ])
 def test_questions_after_a_verdict_are_answered_from_it(engine, asked, kind, marker):
     """What people ask once they have the verdict: the deadline alone, what it rests on, where to complain, the
