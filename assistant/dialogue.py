@@ -71,8 +71,8 @@ _NO = re.compile(r"^(?:否|不|不是|不要|不用|不换|继续|no|n|nope|keep
 _EVIDENCE = re.compile(r"证据|材料|准备什么|要什么|截图|凭证|evidence|proof|documents?|what (?:do|should) i (?:need|prepare|gather)")
 _ESCALATION = re.compile(r"拒绝|不理|不处理|不同意|不接受|不配合|不退|然后呢|下一步|怎么升级|投诉|举报|12315|消协|起诉|refus|ignor|won'?t|"
                          r"what if|what next|next step|escalat|complain|report (?:it|them|the seller)|sue")
-_WHY = re.compile(r"有什么用|有啥用|为什么问|为什么要|为啥要|干嘛|什么意思|why do you|why does it|what(?:'s| is) (?:it|that) for|"
-                  r"why (?:ask|is that)|what does (?:it|that) mean")
+_WHY = re.compile(r"有什么用|有啥用|为什么问|为什么要|为啥要|干嘛|什么意思|^(?:为什么|为啥)[?？]*$|why do you|why does it|"
+                  r"what(?:'s| is) (?:it|that) for|why (?:ask|is that)|what does (?:it|that) mean|^why\??$")
 _COMPENSATION = re.compile(r"赔多少|赔偿|能赔|赔钱|补偿|索赔|几倍|三倍|十倍|假一赔|compensat|damages|punitive|"
                            r"how much (?:can|could|will|do|would) i (?:get|claim|receive)")
 _STEPS = re.compile(r"怎么做|怎么办|怎么操作|步骤|怎么申请|如何申请|在哪申请|在哪里申请|怎么弄|what (?:should|do) i do|how do i|"
@@ -471,13 +471,15 @@ class Conversation:
             if len(candidates) > 1 and lowered in (str(number), candidate.id):
                 chosen = candidate.id
         stay = _NO.match(lowered) or lowered in (str(len(candidates) + 1), "no")
-        if chosen is None and not stay and self._side_question(text) is None:
-            return self._offer_topic(error=self._text("bad_choice"))
+        side = None
+        if chosen is None and not stay:
+            side = self._side_question(text)  # about the topic at hand ("要准备什么证据"): answered, and it stays
+            if side is None:
+                return self._offer_topic(error=self._text("bad_choice"))
         topic_text, resume = self.topic_text, self.resume
         self.topic, self.topic_text, self.resume, self.asking = None, "", None, None
-        if chosen is None and not stay:  # a question about the topic at hand ("要准备什么证据"): it stays
+        if side is not None:
             self.asking = resume
-            side = self._side_question(text)
             return self._resume_after(side, resume) if resume else side
         if stay:
             turn = self._ask(resume) if resume else self._evaluate()
@@ -732,8 +734,8 @@ class Conversation:
             return self._from_verdict(self._deadline_lines, "deadline")
         if _BASIS.search(text):
             return self._again(self._basis(scenario), "why")
-        if _VERDICT_AGAIN.search(text):
-            return self._evaluate()
+        if _VERDICT_AGAIN.search(text):  # mid-interview there is no verdict yet: it comes with the answers
+            return self._again(self._text("after_questions"), "answer") if self.asking else self._evaluate()
         return None
 
     def _from_verdict(self, lines_of, kind: str) -> Turn:

@@ -386,3 +386,12 @@ def test_what_is_not_understood_but_reads_as_another_topic_is_offered_as_one(eng
     assert turns[3].scenario == "not_received"
     conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "11月18号签收的", "嗯嗯嗯那个")
     assert turns[2].kind == "error" and turns[2].scenario == "seven_day_return"
+
+
+@pytest.mark.parametrize("asked, kind", [("能退吗", "answer"), ("还有几天", "deadline"), ("为什么", "why")])
+def test_asked_mid_interview_the_verdict_waits_for_the_answers_and_why_means_why_ask(engine, asked, kind):
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", asked, "11月18号签收的")
+    assert turns[1].kind == kind and turns[1].asking == "received_date"
+    assert turns[1].say.count("哪天签收的") == 1  # the question once, after the side answer
+    assert kind != "why" or "签收的次日" in turns[1].say  # why this question, not the sources
+    assert turns[2].verdict is not None
