@@ -395,3 +395,10 @@ def test_asked_mid_interview_the_verdict_waits_for_the_answers_and_why_means_why
     assert turns[1].say.count("哪天签收的") == 1  # the question once, after the side answer
     assert kind != "why" or "签收的次日" in turns[1].say  # why this question, not the sources
     assert turns[2].verdict is not None
+
+
+def test_the_deadline_asked_where_the_rules_count_none_says_so_and_what_to_do(engine):
+    conversation, turns = talk(engine, "I sell on Tmall. A buyer returned a different, used phone and wants a full refund",
+                               "yes", "when is the deadline")
+    assert turns[1].verdict is not None and not turns[1].verdict.deadlines
+    assert turns[2].kind == "deadline" and "no deadline I can count" in turns[2].say and "Next: " in turns[2].say
