@@ -397,14 +397,36 @@ class Conversation:
             if fitting and len(fitting) < len(self.pending):
                 self.pending = fitting
                 return self._clarify().noted(self._role_noted())
+        if self._substantial(text):  # more about the problem ("物流一直不更新") instead of a number: read it with the question
+            detailed = self._with_detail(text, stated)
+            if detailed is not None:
+                return detailed
         return self._clarify(error=self._text("bad_choice"))
+
+    def _with_detail(self, text: str, stated: dict[str, Any]) -> Turn | None:
+        """The question read again with the detail just added: the one scenario it now points to, or the closest
+        ones if they changed; None when the detail changes nothing."""
+        combined = f"{self.question_text} {text}"
+        match = self._match(combined)
+        if match.scenario is None or [c.id for c in match.candidates] == [c.id for c in self.pending]:
+            return None
+        self._store(stated, "answer")
+        self.question_text, self.match = combined, match
+        if len(match.candidates) > 1:
+            self.pending = list(match.candidates)
+            return self._clarify()
+        self.asking, self.pending = None, []
+        self.scenario = match.scenario
+        self._store_scenario_facts(combined)
+        return self._evaluate()
 
     # ------------------------------------------------------------------ another topic
 
-    def _other_topic(self, text: str) -> MatchResult | None:
+    def _other_topic(self, text: str, *, short: bool = False) -> MatchResult | None:
         """The message clearly asks about another scenario (alone and sure), or the person's stated role no longer
-        fits this one: the scenarios to offer instead."""
-        if not self._substantial(text):
+        fits this one: the scenarios to offer instead. `short`: two characters or words may be enough ("是假货",
+        "坏了" where a date was asked: not an answer, and no mistaking what it is about)."""
+        if not (self._substantial(text) or (short and _longer_than(text, han=1, words=1))):
             return None
         role = stated_role(text)
         current = self.kb.scenarios[self.scenario].role if self.scenario else "both"
@@ -539,7 +561,7 @@ class Conversation:
                 return self._ask(name)
             side = self._side_question(text)
             if side is None:
-                other = self._other_topic(text)
+                other = self._other_topic(text, short=True)
                 if other is not None:
                     return self._propose(other, text)
             self._store(others, "answer")

@@ -402,3 +402,29 @@ def test_the_deadline_asked_where_the_rules_count_none_says_so_and_what_to_do(en
                                "yes", "when is the deadline")
     assert turns[1].verdict is not None and not turns[1].verdict.deadlines
     assert turns[2].kind == "deadline" and "no deadline I can count" in turns[2].say and "Next: " in turns[2].say
+
+
+def test_more_detail_instead_of_a_number_is_read_with_the_question(engine, monkeypatch):
+    """Offered a choice, people often go on describing ("物流一直不更新"): the question is read again with it."""
+    from assistant.match import Matcher, MatchResult, Ranked
+
+    real_match = Matcher.match
+    offered = [Ranked("not_received", 0.0, 0.4), Ranked("late_shipment", 0.0, 0.35)]
+
+    def unsure_of_the_first(self, question, role=None, implied=None):
+        if question == "我的东西怎么还没到":
+            return MatchResult("not_received", 0.4, offered, offered, 0.1)
+        return real_match(self, question, role, implied)
+
+    monkeypatch.setattr(Matcher, "match", unsure_of_the_first)
+    conversation, turns = talk(engine, "我的东西怎么还没到", "淘宝买的，快递显示已签收但是我没收到")
+    assert turns[0].asking == SCENARIO
+    assert turns[1].scenario == "not_received" and turns[1].asking != SCENARIO and turns[1].error is None
+    assert conversation.facts["platform"].value == "taobao"  # what the detail said is kept
+    conversation, turns = talk(engine, "我的东西怎么还没到", "嗯嗯")  # nothing new: the choice again, with the hint
+    assert turns[1].asking == SCENARIO and turns[1].error
+
+
+def test_a_short_message_naming_another_problem_where_a_date_was_asked_offers_that_topic(engine):
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "是假货")
+    assert turns[1].asking == TOPIC and [c.id for c in turns[1].candidates] == ["fake_goods"]
