@@ -21,7 +21,8 @@ _PUNCTUATION = " \t,.!?~…，。！？、～;；:：'\"“”‘’()（）[]�
 _PARTICLES = "啊呀吧呢哦喔啦嘛呐哈的"
 _UNSURE = re.compile(r"不(?:太|是很|大)?(?:确定|知道|清楚|记得)|记不清|说不清|忘了|不好说|也许|可能吧|大概吧|"
                      r"not sure|unsure|don'?t know|no idea|not certain|can'?t remember|don'?t remember|maybe|perhaps")
-_YES = re.compile(r"(?:是|是的|是啊|对|对的|对啊|嗯+|恩+|有|有的|有啊|好|好的|没错|当然|确实|肯定|可以|行|"
+_YES = re.compile(r"(?:是|是的|是啊|对|对的|对啊|嗯+|恩+|有|有的|有啊|好|好的|没错|当然|确实|肯定|可以|行|应该是|应该有|应该是的|"
+                  r"i think so|i believe so|think so|probably|"
                   r"yes|y|yeah|yep|yup|ya|sure|correct|right|true|of course|indeed|definitely|ok|okay|affirmative|i did|i have|"
                   r"it is|it was|they are|they were|it did|they did|did|have|has|i am)")
 _NO = re.compile(r"(?:否|不|不是|不对|没|没有|没呢|还没|还没有|并没有|无|未|"

@@ -22,6 +22,8 @@ ANSWERS = [
     ("return_signed", "no, not yet", False), ("return_signed", "I signed for it", True), ("return_signed", "I haven't", False),
     ("return_signed", "拒收了", False), ("return_signed", "不太清楚", REFUSED), ("return_signed", "maybe", REFUSED),
     ("return_signed", "香蕉", REFUSED),
+    ("return_signed", "I think so", True), ("return_signed", "应该是", True), ("return_signed", "I don't think so", False),
+    ("return_signed", "probably not", False), ("return_signed", "应该没有", False),
     # "这件商品是食品吗？"
     ("is_food", "不是，是化妆品", False), ("is_food", "是化妆品", False), ("is_food", "不是", False), ("is_food", "是", True),
     ("is_food", "奶粉", True), ("is_food", "not food, shoes", False), ("is_food", "it's shoes", False), ("is_food", "yes, it's snacks", True),
