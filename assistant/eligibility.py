@@ -102,6 +102,11 @@ def facts_in_play(scenario) -> frozenset[str]:
         for spec in rule.until:
             names.add(spec.from_)
             names |= _parse(spec.when).names if spec.when else set()
+    for outcome in scenario.outcomes.values():
+        if outcome.compensation:
+            names.add("price")  # what compensation is counted from (a food claim in a quality problem)
+        for ref in outcome.compensation:
+            names |= _parse(ref.when).names if not isinstance(ref, str) and ref.when else set()
     return frozenset(names)
 
 

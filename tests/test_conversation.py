@@ -428,3 +428,13 @@ def test_more_detail_instead_of_a_number_is_read_with_the_question(engine, monke
 def test_a_short_message_naming_another_problem_where_a_date_was_asked_offers_that_topic(engine):
     conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "是假货")
     assert turns[1].asking == TOPIC and [c.id for c in turns[1].candidates] == ["fake_goods"]
+
+
+def test_expired_food_is_a_quality_problem_with_the_food_safety_tenfold(engine):
+    """"过期" of food is past its shelf life, not an expired after-sale window; the Food Safety Law's 10× (at least
+    1,000 yuan) then needs the price, which nobody is asked for a pair of broken earphones."""
+    conversation, turns = talk(engine, "淘宝买的零食收到发现已经过期了", "前天", "56")
+    assert turns[0].scenario == "quality_problem" and turns[1].asking == "price"
+    assert turns[2].verdict.compensation.amount == 1000 and "食品安全法第148条" in turns[2].say
+    conversation, turns = talk(engine, "淘宝买的耳机坏了", "前天")
+    assert turns[1].verdict is not None and not turns[1].verdict.bases and "price" not in conversation.facts
