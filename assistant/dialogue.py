@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .answers import is_unsure, parse_answer
-from .eligibility import Assumption, Evaluation, Evaluator, Verdict
+from .eligibility import Assumption, Evaluation, Evaluator, Verdict, facts_in_play
 from .extract import DateError, extract_facts, implied_role, pattern_facts, read, stated_role
 from .facts import Fact, FactError
 from .match import MAX_OFFERED, MatchResult, Ranked
@@ -81,9 +81,12 @@ _DEADLINE = re.compile(r"还有几天|还剩几天|几天内|截止|最晚|期�
                        r"how many days|by when|time limit|too late|still in time")
 _BASIS = re.compile(r"^(?:为什么|为啥|凭什么)[?？。!！]*$|依据|根据什么|哪条法|什么法|法律规定|^why\??$|on what basis|which law|what law|legal basis")
 # asked again in other words: the verdict once more (it says what can be had, by when, and who pays the postage)
-_VERDICT_AGAIN = re.compile(r"能退吗|能不能退|可以退吗|能退款吗|能不能|可不可以|可以吗|行不行|结论|结果是|运费谁|谁出运费|谁付运费|邮费谁|"
+_VERDICT_AGAIN = re.compile(r"能退吗|能不能退|可以退吗|能退款吗|能不能|可不可以|可以吗|行不行|结论|结果是|运费|邮费|换新|换货|能换吗|"
                             r"can i (?:return|still|get a refund)|am i (?:eligible|entitled)|do i qualify|who pays|what'?s the answer|"
                             r"shipping (?:cost|fee)|postage")
+# a period rather than a day: asked which day of it, not told it is no date
+_VAGUE_DATE = re.compile(r"^(?:上周|上个?星期|上个?礼拜|上个?月|前几天|前阵子|最近|这周|这个月|本周|本月|"
+                         r"last week|last month|this week|this month|a few days ago|recently|the other day)$")
 _NUMBER_ONLY = re.compile(r"^\s*[¥￥]?\s*\d[\d,.]*\s*(?:元|块|yuan|rmb)?\s*$", re.I)
 
 
@@ -298,7 +301,7 @@ class Conversation:
         self._store({name: value}, "answer")
         if self.asking == name:
             self.asking = None
-        note = self._text("corrected", facts=f"{self._label(name)}={self._value(name)}")
+        note = self._updated([name])
         if self.scenario is None or self.asking in (SCENARIO, TOPIC):
             return Turn(note, self.lang, None, facts=dict(self.facts), kind="answer")
         return self._evaluate().noted(note)
@@ -564,16 +567,23 @@ class Conversation:
                 other = self._other_topic(text, short=True)
                 if other is not None:
                     return self._propose(other, text)
-            self._store(others, "answer")
+            in_play = facts_in_play(self.kb.scenarios[self.scenario])  # said back only if they matter here
+            stored = [n for n in self._store(others, "answer") if n != "role" and n in in_play]
             if side is not None:  # answered, then the same question again
                 return self._resume_after(side, name)
             if self._says_role_only(text):  # "我是卖家" said in passing: noted, not an error
                 return self._ask(name).noted(self._role_noted())
+            if stored:  # "I paid 600" where a date was asked: kept, and the question again without an error
+                return self._ask(name).noted(self._updated(stored))
             return self._ask(name, error=self._error(name, text, exc))
         self._store(others, "answer")
         self._store({name: value}, "answer")
         self.asking = None
         return self._evaluate()
+
+    def _updated(self, names: list[str]) -> str:
+        """"已更新：平台=京东。": the facts just stored, said back."""
+        return self._text("corrected", facts=", ".join(f"{self._label(n)}={self._value(n)}" for n in names))
 
     def _resume_after(self, side: Turn, name: str) -> Turn:
         question = self._ask(name)
@@ -603,6 +613,8 @@ class Conversation:
         if isinstance(exc, DateError) and exc.future is not None:
             return self._text("future_date", value=exc.future.isoformat(), today=self.today.isoformat())
         definition = self._definition(name)
+        if definition.type == "date" and _VAGUE_DATE.match(normalise(text).strip(" .。!！")):
+            return self._text("vague_date", value=text.strip())  # "上周": which day of it
         kind = {"enum": "bad_enum", "date": "bad_date", "number": "bad_number", "integer": "bad_number", "boolean": "bad_boolean"}
         return self._text(kind.get(definition.type, "bad_enum"), value=text.strip())
 
@@ -713,22 +725,24 @@ class Conversation:
             return self._propose(other, text)
         changed = self._store(own, "answer")
         if changed:
-            labels = ", ".join(f"{self._label(n)}={self._value(n)}" for n in changed)
-            return self._evaluate().noted(self._text("corrected", facts=labels))
+            return self._evaluate().noted(self._updated(changed))
         if _NUMBER_ONLY.match(text):
             if "price" not in self._scenario_facts():
                 return self._again(self._text("no_amount"), "small_talk")
             try:
                 self._store({"price": self._parse("price", text)}, "answer")
-                return self._evaluate().noted(self._text("corrected", facts=f"{self._label('price')}={self._value('price')}"))
+                return self._evaluate().noted(self._updated(["price"]))
             except FactError:
                 pass
         side = self._side_question(text)
         if side is not None:
             return side
         guess = self._match(text) if self._substantial(text) else None
-        if guess is not None and guess.scenario not in (None, self.scenario) and len(guess.candidates) == 1:
-            return self._propose(guess, text)  # less sure than a new topic proposed at once: still better than "not understood"
+        if guess is not None and guess.scenario is not None and len(guess.candidates) == 1:
+            if guess.scenario != self.scenario:  # less sure than a new topic proposed at once: better than "not understood"
+                return self._propose(guess, text)
+            # more about the same problem ("驿站也找不到"): what to do about it
+            return self._again(f"{self._text('same_topic')}\n{self._steps(self.kb.scenarios[self.scenario])}", "steps")
         seller = speaks_as_seller(self.kb, self.scenario, self.facts)  # not "what if the seller refuses" to a seller
         return self._again(self._text("not_understood_seller" if seller else "not_understood"), "error")
 

@@ -438,3 +438,22 @@ def test_expired_food_is_a_quality_problem_with_the_food_safety_tenfold(engine):
     assert turns[2].verdict.compensation.amount == 1000 and "食品安全法第148条" in turns[2].say
     conversation, turns = talk(engine, "淘宝买的耳机坏了", "前天")
     assert turns[1].verdict is not None and not turns[1].verdict.bases and "price" not in conversation.facts
+
+
+@pytest.mark.parametrize("first, vague, marker", [("淘宝买的外套不喜欢了想退", "上周", "上周三"),
+                                                  ("I want to return a jacket I don't like, bought on Taobao", "last week", "Which day exactly")])
+def test_a_period_for_a_date_is_asked_which_day_of_it(engine, first, vague, marker):
+    conversation, turns = talk(engine, first, vague)
+    assert turns[1].asking == "received_date" and marker in turns[1].error and "not a date" not in turns[1].say
+
+
+def test_a_fact_given_where_another_was_asked_is_kept_and_said_back(engine):
+    conversation, turns = talk(engine, "I bought a fake Nike on Taobao", "I paid 600", "Nov 18")
+    assert turns[1].asking == "received_date" and turns[1].error is None and turns[1].say.startswith("Updated: ")
+    assert conversation.facts["price"].value == 600 and turns[2].verdict.compensation.amount == 1800
+
+
+def test_more_about_the_same_problem_after_a_verdict_gets_what_to_do(engine):
+    conversation, turns = talk(engine, "快递显示签收了但是我没收到", "驿站也找不到")
+    assert turns[0].verdict is not None and turns[0].scenario == "not_received"
+    assert turns[1].kind == "steps" and "同一个问题" in turns[1].say and turns[1].scenario == "not_received"
