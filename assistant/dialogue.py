@@ -69,8 +69,9 @@ _NO = re.compile(r"^(?:否|不|不是|不要|不用|不换|继续|no|n|nope|keep
 # side questions a person asks in the middle of an interview or after a verdict
 # Side questions, read on the normalised message (lower case, simplified: 為什麼 reads as 为什么)
 _EVIDENCE = re.compile(r"证据|材料|准备什么|要什么|截图|凭证|evidence|proof|documents?|what (?:do|should) i (?:need|prepare|gather)")
-_ESCALATION = re.compile(r"拒绝|不理|不处理|不同意|不接受|不配合|不退|然后呢|下一步|怎么升级|投诉|举报|12315|消协|起诉|refus|ignor|won'?t|"
-                         r"what if|what next|next step|escalat|complain|report (?:it|them|the seller)|sue")
+_ESCALATION = re.compile(r"拒绝|不理|不处理|不同意|不接受|不配合|不退|然后呢|下一步|怎么升级|投诉|举报|12315|消协|起诉|输了|判输|败诉|"
+                         r"refus|ignor|won'?t|what if|what next|next step|escalat|complain|report (?:it|them|the seller)|sue|"
+                         r"if i lose|lose the|i lost")
 _WHY = re.compile(r"有什么用|有啥用|为什么问|为什么要|为啥要|干嘛|什么意思|^(?:为什么|为啥)[?？]*$|why do you|why does it|"
                   r"what(?:'s| is) (?:it|that) for|why (?:ask|is that)|what does (?:it|that) mean|^why\??$")
 _COMPENSATION = re.compile(r"赔多少|赔偿|能赔|赔钱|补偿|索赔|几倍|三倍|十倍|假一赔|compensat|damages|punitive|"
@@ -79,10 +80,12 @@ _STEPS = re.compile(r"怎么做|怎么办|怎么操作|步骤|怎么申请|如�
                     r"how (?:to|can i) (?:apply|do it)|where do i apply")
 _DEADLINE = re.compile(r"还有几天|还剩几天|几天内|截止|最晚|期限|什么时候前|什么时候之前|来得及|来不来得及|deadline|how long do i have|"
                        r"how many days|by when|time limit|too late|still in time")
+_DURATION = re.compile(r"多久|多长时间|几天能|how long")
 _BASIS = re.compile(r"^(?:为什么|为啥|凭什么)[?？。!！]*$|依据|根据什么|哪条法|什么法|法律规定|^why\??$|on what basis|which law|what law|legal basis")
 # asked again in other words: the verdict once more (it says what can be had, by when, and who pays the postage)
 _VERDICT_AGAIN = re.compile(r"能退吗|能不能退|可以退吗|能退款吗|能不能|可不可以|可以吗|行不行|结论|结果是|运费|邮费|换新|换货|能换吗|"
-                            r"can i (?:return|still|get a refund)|am i (?:eligible|entitled)|do i qualify|who pays|what'?s the answer|"
+                            r"钱能退|退钱吗|can i (?:return|still|get a refund)|money back|am i (?:eligible|entitled)|do i qualify|"
+                            r"who pays|what'?s the answer|"
                             r"shipping (?:cost|fee)|postage")
 # a period rather than a day: asked which day of it, not told it is no date
 _VAGUE_DATE = re.compile(r"^(?:上周|上个?星期|上个?礼拜|上个?月|前几天|前阵子|最近|这周|这个月|本周|本月|"
@@ -404,6 +407,9 @@ class Conversation:
             detailed = self._with_detail(text, stated)
             if detailed is not None:
                 return detailed
+        stored = self._store({k: v for k, v in stated.items() if k != "role"}, "answer")
+        if stored:  # "拼多多", "Nov 10": kept for whichever scenario is chosen
+            return self._clarify().noted(self._updated(stored))
         return self._clarify(error=self._text("bad_choice"))
 
     def _with_detail(self, text: str, stated: dict[str, Any]) -> Turn | None:
@@ -768,6 +774,8 @@ class Conversation:
             return self._again(self._steps(scenario), "steps")
         if _DEADLINE.search(text):
             return self._from_verdict(self._deadline_lines, "deadline")
+        if _DURATION.search(text):  # how long the platform takes: the steps say it where it is known
+            return self._again(self._steps(scenario), "steps")
         if _BASIS.search(text):
             return self._again(self._basis(scenario), "why")
         if _VERDICT_AGAIN.search(text):  # mid-interview there is no verdict yet: it comes with the answers

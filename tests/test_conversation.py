@@ -423,6 +423,9 @@ def test_more_detail_instead_of_a_number_is_read_with_the_question(engine, monke
     assert conversation.facts["platform"].value == "taobao"  # what the detail said is kept
     conversation, turns = talk(engine, "我的东西怎么还没到", "嗯嗯")  # nothing new: the choice again, with the hint
     assert turns[1].asking == SCENARIO and turns[1].error
+    conversation, turns = talk(engine, "我的东西怎么还没到", "拼多多")  # a fact: kept, said back, the choice again
+    assert turns[1].asking == SCENARIO and turns[1].error is None and turns[1].say.startswith("已更新：平台=拼多多")
+    assert conversation.facts["platform"].value == "pdd"
 
 
 def test_a_short_message_naming_another_problem_where_a_date_was_asked_offers_that_topic(engine):
@@ -457,3 +460,10 @@ def test_more_about_the_same_problem_after_a_verdict_gets_what_to_do(engine):
     conversation, turns = talk(engine, "快递显示签收了但是我没收到", "驿站也找不到")
     assert turns[0].verdict is not None and turns[0].scenario == "not_received"
     assert turns[1].kind == "steps" and "同一个问题" in turns[1].say and turns[1].scenario == "not_received"
+
+
+def test_a_seller_asking_what_if_they_lose_or_how_long_it_takes(engine):
+    conversation, turns = talk(engine, "I'm a seller on Taobao, a buyer says the shoes are fake and reported me", "yesterday",
+                               "what happens if I lose", "how long does the review take")
+    assert turns[1].verdict is not None
+    assert turns[2].kind == "escalation" and turns[3].kind == "steps"
