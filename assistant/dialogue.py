@@ -23,6 +23,7 @@ from .extract import DateError, extract_facts, implied_role, pattern_facts, read
 from .facts import Fact, FactError
 from .match import MAX_OFFERED, MatchResult, Ranked
 from .replies import TEXT, in_script, say
+from .side_questions import WHY_ASKED, side_question
 from .small_talk import small_talk
 from .text import clean, guess_language, han_count, has_han, latin_word_count, normalise, script_of
 
@@ -66,27 +67,6 @@ _TO_ZH = re.compile(r"^(?:中文|chinese|in chinese|用中文|说中文|汉语|�
 _ASSIGN = re.compile(r"^\s*([a-z_]+)\s*[=:：]\s*(.+)$")
 _YES = re.compile(r"^(?:是|是的|对|对的|好|好的|要|换|可以|行|嗯|yes|y|yeah|yep|ok|okay|sure|switch)[。.!！]*$", re.I)
 _NO = re.compile(r"^(?:否|不|不是|不要|不用|不换|继续|no|n|nope|keep|stay)[。.!！]*$", re.I)
-# side questions a person asks in the middle of an interview or after a verdict
-# Side questions, read on the normalised message (lower case, simplified: 為什麼 reads as 为什么)
-_EVIDENCE = re.compile(r"证据|材料|准备什么|要什么|截图|凭证|evidence|proof|documents?|what (?:do|should) i (?:need|prepare|gather)")
-_ESCALATION = re.compile(r"拒绝|不理|不处理|不同意|不接受|不配合|不退|然后呢|下一步|怎么升级|投诉|举报|12315|消协|起诉|输了|判输|败诉|"
-                         r"refus|ignor|won'?t|what if|what next|next step|escalat|complain|report (?:it|them|the seller)|sue|"
-                         r"if i lose|lose the|i lost")
-_WHY = re.compile(r"有什么用|有啥用|为什么问|为什么要|为啥要|干嘛|什么意思|^(?:为什么|为啥)[?？]*$|why do you|why does it|"
-                  r"what(?:'s| is) (?:it|that) for|why (?:ask|is that)|what does (?:it|that) mean|^why\??$")
-_COMPENSATION = re.compile(r"赔多少|赔偿|能赔|赔钱|补偿|索赔|几倍|三倍|十倍|假一赔|compensat|damages|punitive|"
-                           r"how much (?:can|could|will|do|would) i (?:get|claim|receive)")
-_STEPS = re.compile(r"怎么做|怎么办|怎么操作|步骤|怎么申请|如何申请|在哪申请|在哪里申请|怎么弄|what (?:should|do) i do|how do i|"
-                    r"how (?:to|can i) (?:apply|do it)|where do i apply")
-_DEADLINE = re.compile(r"还有几天|还剩几天|几天内|截止|最晚|期限|什么时候前|什么时候之前|来得及|来不来得及|deadline|how long do i have|"
-                       r"how many days|by when|time limit|too late|still in time")
-_DURATION = re.compile(r"多久|多长时间|几天能|how long")
-_BASIS = re.compile(r"^(?:为什么|为啥|凭什么)[?？。!！]*$|依据|根据什么|哪条法|什么法|法律规定|^why\??$|on what basis|which law|what law|legal basis")
-# asked again in other words: the verdict once more (it says what can be had, by when, and who pays the postage)
-_VERDICT_AGAIN = re.compile(r"能退吗|能不能退|可以退吗|能退款吗|能不能|可不可以|可以吗|行不行|结论|结果是|运费|邮费|换新|换货|能换吗|"
-                            r"钱能退|退钱吗|can i (?:return|still|get a refund)|money back|am i (?:eligible|entitled)|do i qualify|"
-                            r"who pays|what'?s the answer|"
-                            r"shipping (?:cost|fee)|postage")
 # a period rather than a day: asked which day of it, not told it is no date
 _VAGUE_DATE = re.compile(r"^(?:上周|上个?星期|上个?礼拜|上个?月|前几天|前阵子|最近|这周|这个月|本周|本月|"
                          r"last week|last month|this week|this month|a few days ago|recently|the other day)$")
@@ -753,32 +733,32 @@ class Conversation:
         return self._again(self._text("not_understood_seller" if seller else "not_understood"), "error")
 
     def _side_question(self, text: str) -> Turn | None:
-        """Evidence, what if the other side refuses, why a question is asked, what to do: from the scenario."""
+        """Evidence, what if the other side refuses, why a question is asked, what to do, the money, the deadline,
+        what the answer rests on, the answer again: from the scenario and the verdict."""
         scenario = self.kb.scenarios[self.scenario]
         text = normalise(text)
-        if _WHY.search(text) and self.asking not in (None, SCENARIO, TOPIC):
+        if WHY_ASKED.search(text) and self.asking not in (None, SCENARIO, TOPIC):
             definition = self._definition(self.asking)
             why = definition.why.get(self.lang) if definition is not None and definition.why else None
             return self._again(self._text("why", why=why) if why else self._text("why_generic", label=self._label(self.asking)), "why")
-        if _EVIDENCE.search(text):
+        kind = side_question(text)
+        if kind == "evidence":
             verdict = self.last.verdict if self.last else None
             items = (verdict.outcome.evidence if verdict else None) or scenario.evidence
             return self._again("\n".join([self._text("evidence")] + [f"- {e.get(self.lang)}" for e in items]), "evidence")
-        if _COMPENSATION.search(text):
+        if kind == "compensation":
             return self._from_verdict(self._compensation_lines, "compensation")
-        if _ESCALATION.search(text):
+        if kind == "escalation":
             steps = [f"{n}. {e.get(self.lang)}" for n, e in enumerate(scenario.escalation, 1)]
             seller = speaks_as_seller(self.kb, self.scenario, self.facts)
             return self._again("\n".join([self._text("escalation_seller" if seller else "escalation")] + steps), "escalation")
-        if _STEPS.search(text):
+        if kind in ("steps", "duration"):  # how long the platform takes: the steps say it where it is known
             return self._again(self._steps(scenario), "steps")
-        if _DEADLINE.search(text):
+        if kind == "deadline":
             return self._from_verdict(self._deadline_lines, "deadline")
-        if _DURATION.search(text):  # how long the platform takes: the steps say it where it is known
-            return self._again(self._steps(scenario), "steps")
-        if _BASIS.search(text):
+        if kind == "basis":
             return self._again(self._basis(scenario), "why")
-        if _VERDICT_AGAIN.search(text):  # mid-interview there is no verdict yet: it comes with the answers
+        if kind == "verdict":  # mid-interview there is no verdict yet: it comes with the answers
             return self._again(self._text("after_questions"), "answer") if self.asking else self._evaluate()
         return None
 
