@@ -15,6 +15,7 @@ from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from assistant.render import answer_json, in_script, labels, value_label, verdict_lines
+from assistant.text import SPACE_IN_HAN
 
 from .texts import UI
 
@@ -61,6 +62,15 @@ def numbered(items: list[str], lang: str) -> str:
     return "\n".join(f"{n}、{item}" if lang == "zh" else f"{n}.\u00a0{item}" for n, item in enumerate(items, 1))
 
 
+def source_line(title: str, mark: str, lang: str) -> str:
+    """A source as one bullet line. Textual wraps at spaces and moves a run too long for the rest of the line to the
+    next one: "消费者权益保护法 第2条（为生活消费…）" left its law name alone on a line. Chinese needs no space
+    there (nor after the bullet), so it has none and wraps anywhere."""
+    if lang == "zh":
+        return f"•{SPACE_IN_HAN.sub('', title)}[{mark}]"
+    return f"• {title} [{mark}]"
+
+
 class VerdictCard(Vertical):
     """Status (colour and an icon that reads without colour), deadline countdown, money, next step,
     evidence checklist, escalation ladder, sources."""
@@ -93,7 +103,7 @@ class VerdictCard(Vertical):
         yield Static(numbered(answer["escalation"], turn.lang), markup=False)
         yield Label(text["sources"], classes="heading", markup=False)
         yield Static(
-            "\n".join(f"• {s['title']} [{text['confidence'][s['confidence']]}]" for s in answer["sources"]),
+            "\n".join(source_line(s["title"], text["confidence"][s["confidence"]], turn.lang) for s in answer["sources"]),
             markup=False, classes="sources",
         )
 
