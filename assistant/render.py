@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from .text import SPACE_IN_HAN
+
 if TYPE_CHECKING:
     from knowledge_base.model import KnowledgeBase
 
@@ -390,7 +392,7 @@ def print_turn(console, kb: "KnowledgeBase", turn: "Turn", *, full: bool = True,
             console.print(f"  {bullet.format(n=n)}{escape(item)}")
     console.print(f"\n[bold]{escape(text['sources'])}[/]")
     for source in answer["sources"]:
-        console.print(f"  • {escape(source['title'])} [dim]\\[{escape(text['confidence'][source['confidence']])}][/]")
+        console.print("  " + escape(source_line(source["title"], text["confidence"][source["confidence"]], turn.lang)))
     scenario = kb.scenarios.get(scenario_id)
     shown = shown_facts(scenario, turn.facts)
     if shown:
@@ -411,6 +413,15 @@ def _print_continue(console, turn: "Turn") -> None:
 
     if turn.asking:
         console.print(f"\n[dim]{escape(in_script(_LABELS[turn.lang]['continue'], turn))}[/]")
+
+
+def source_line(title: str, mark: str, lang: str) -> str:
+    """A source as one bullet line. Terminals (Rich, Textual) wrap at spaces and move a run too long for the rest
+    of the line to the next one: "消费者权益保护法 第2条（为生活消费…）" left the law's name alone on a line.
+    Chinese needs no space there, nor after the bullet, so it has none and wraps anywhere."""
+    if lang == "zh":
+        return f"•{SPACE_IN_HAN.sub('', title)}[{mark}]"
+    return f"• {title} [{mark}]"
 
 
 def shown_facts(scenario, facts: dict) -> dict:

@@ -14,8 +14,7 @@ from textual.message import Message
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.render import answer_json, in_script, labels, value_label, verdict_lines
-from assistant.text import SPACE_IN_HAN
+from assistant.render import answer_json, in_script, labels, source_line, value_label, verdict_lines
 
 from .texts import UI
 
@@ -60,15 +59,6 @@ def numbered(items: list[str], lang: str) -> str:
     space, a no-break one too: English is joined with one and breaks at the next word anyway; Chinese, which has
     no spaces, gets none ("1、对照…"), else a long item would leave its number alone on a line."""
     return "\n".join(f"{n}、{item}" if lang == "zh" else f"{n}.\u00a0{item}" for n, item in enumerate(items, 1))
-
-
-def source_line(title: str, mark: str, lang: str) -> str:
-    """A source as one bullet line. Textual wraps at spaces and moves a run too long for the rest of the line to the
-    next one: "消费者权益保护法 第2条（为生活消费…）" left its law name alone on a line. Chinese needs no space
-    there (nor after the bullet), so it has none and wraps anywhere."""
-    if lang == "zh":
-        return f"•{SPACE_IN_HAN.sub('', title)}[{mark}]"
-    return f"• {title} [{mark}]"
 
 
 class VerdictCard(Vertical):
