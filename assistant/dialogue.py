@@ -67,6 +67,8 @@ _TO_ZH = re.compile(r"^(?:中文|chinese|in chinese|用中文|说中文|汉语|�
 _ASSIGN = re.compile(r"^\s*([a-z_]+)\s*[=:：]\s*(.+)$")
 _YES = re.compile(r"^(?:是|是的|对|对的|好|好的|要|换|可以|行|嗯|yes|y|yeah|yep|ok|okay|sure|switch)[。.!！]*$", re.I)
 _NO = re.compile(r"^(?:否|不|不是|不要|不用|不换|继续|no|n|nope|keep|stay)[。.!！]*$", re.I)
+# places and platforms outside the mainland, whose consumer law this knowledge base does not hold
+_NOT_MAINLAND = re.compile(r"台湾|香港|澳门|虾皮|shopee|pchome|露天拍卖|新台币|台币|港币|港元|nt\$|hk\$|taiwan|hong kong|macau")
 # a period rather than a day: asked which day of it, not told it is no date
 _VAGUE_DATE = re.compile(r"^(?:上周|上个?星期|上个?礼拜|上个?月|前几天|前阵子|最近|这周|这个月|本周|本月|"
                          r"last week|last month|this week|this month|a few days ago|recently|the other day)$")
@@ -226,12 +228,12 @@ class Conversation:
         if self.asking == SCENARIO:
             return self._remember(self._choose_scenario(text))
         if self.asking:
-            return self._remember(self._answer(self.asking, text))
+            return self._remember(self._where(self._answer(self.asking, text), text))
         if self.scenario and self.last is not None:
-            return self._remember(self._follow_up(text))
+            return self._remember(self._where(self._follow_up(text), text))
         if self.last is not None and _plain(text) in _NONE_WORDS:  # "none of these" after a plain rejection
             return self._remember(Turn(self._text("rephrase"), self.lang, None, facts=dict(self.facts), kind="greeting"))
-        return self._remember(self._question(text))  # a first message, also on a scenario given beforehand
+        return self._remember(self._where(self._question(text), text))  # a first message, also on a given scenario
 
     def choose(self, scenario_id: str) -> Turn:
         """Go to a scenario picked by hand (the TUI's browser), keeping the facts that still apply."""
@@ -242,6 +244,10 @@ class Conversation:
     def start(self) -> Turn:
         """For a conversation opened on a known scenario (`--scenario`): the first question or the verdict."""
         return self._remember(self._evaluate() if self.scenario else self.greeting())
+
+    def _where(self, turn: Turn, text: str) -> Turn:
+        """A message from Taiwan, Hong Kong or Macau (蝦皮, 台灣, NT$ …) is told that the law here is the mainland's."""
+        return turn.noted(self._text("not_mainland")) if _NOT_MAINLAND.search(normalise(text)) else turn
 
     def _small_talk(self, kind: str) -> Turn:
         """A greeting, thanks, "OK" or goodbye: answered in kind, and nothing the conversation knows is lost."""
@@ -397,12 +403,14 @@ class Conversation:
         ones if they changed; None when the detail changes nothing."""
         combined = f"{self.question_text} {text}"
         match = self._match(combined)
-        if match.scenario is None or [c.id for c in match.candidates] == [c.id for c in self.pending]:
+        offered = {c.id for c in self.pending}
+        if match.scenario is None or {c.id for c in match.candidates} == offered:
             return None
         self._store(stated, "answer")
         self.question_text, self.match = combined, match
-        if len(match.candidates) > 1:
-            self.pending = list(match.candidates)
+        if len(match.candidates) > 1:  # those still offered keep their numbers: "1" means what it meant
+            found = {c.id for c in match.candidates}
+            self.pending = [c for c in self.pending if c.id in found] + [c for c in match.candidates if c.id not in offered]
             return self._clarify()
         self.asking, self.pending = None, []
         self.scenario = match.scenario
@@ -485,8 +493,9 @@ class Conversation:
         side = None
         if chosen is None and not stay:
             side = self._side_question(text)  # about the topic at hand ("要准备什么证据"): answered, and it stays
-            if side is None:
+            if side is None and not (self.last is not None and self.last.asking == TOPIC and self.last.error):
                 return self._offer_topic(error=self._text("bad_choice"))
+            stay = side is None  # a second reply that is no choice: the person goes on with this topic
         topic_text, resume = self.topic_text, self.resume
         self.topic, self.topic_text, self.resume, self.asking = None, "", None, None
         if side is not None:
@@ -561,6 +570,8 @@ class Conversation:
                 return self._ask(name).noted(self._role_noted())
             if stored:  # "I paid 600" where a date was asked: kept, and the question again without an error
                 return self._ask(name).noted(self._updated(stored))
+            if self._missed_twice(name):  # a third reply that is no answer: go on as "not sure", not ask a fourth time
+                return self._not_sure(name).noted(self._text("taken_unsure", label=self._label(name)))
             return self._ask(name, error=self._error(name, text, exc))
         self._store(others, "answer")
         self._store({name: value}, "answer")
@@ -570,6 +581,11 @@ class Conversation:
     def _updated(self, names: list[str]) -> str:
         """"已更新：平台=京东。": the facts just stored, said back."""
         return self._text("corrected", facts=", ".join(f"{self._label(n)}={self._value(n)}" for n in names))
+
+    def _missed_twice(self, name: str) -> bool:
+        """The last two replies were both asked `name` again because they were no answer to it."""
+        before = self._history[-2].last if len(self._history) >= 2 else None  # [-1] is this message's own save
+        return all(turn is not None and turn.asking == name and turn.error for turn in (self.last, before))
 
     def _resume_after(self, side: Turn, name: str) -> Turn:
         question = self._ask(name)
@@ -737,7 +753,7 @@ class Conversation:
         what the answer rests on, the answer again: from the scenario and the verdict."""
         scenario = self.kb.scenarios[self.scenario]
         text = normalise(text)
-        if WHY_ASKED.search(text) and self.asking not in (None, SCENARIO, TOPIC):
+        if WHY_ASKED.search(text) and self._interviewing:
             definition = self._definition(self.asking)
             why = definition.why.get(self.lang) if definition is not None and definition.why else None
             return self._again(self._text("why", why=why) if why else self._text("why_generic", label=self._label(self.asking)), "why")
@@ -759,15 +775,20 @@ class Conversation:
         if kind == "basis":
             return self._again(self._basis(scenario), "why")
         if kind == "verdict":  # mid-interview there is no verdict yet: it comes with the answers
-            return self._again(self._text("after_questions"), "answer") if self.asking else self._evaluate()
+            return self._again(self._text("after_questions"), "answer") if self._interviewing else self._evaluate()
         return None
+
+    @property
+    def _interviewing(self) -> bool:
+        """A fact is being asked for (not a choice of scenario or topic)."""
+        return self.asking not in (None, SCENARIO, TOPIC)
 
     def _from_verdict(self, lines_of, kind: str) -> Turn:
         """A part of the verdict asked for on its own (the money, the deadline); while facts are still being asked
         for, it comes once they are in; when some cannot be had, the answer says which are needed."""
         verdict = self.last.verdict if self.last else None
         if verdict is None:
-            return self._again(self._text("after_questions"), kind) if self.asking else self._evaluate()
+            return self._again(self._text("after_questions"), kind) if self._interviewing else self._evaluate()
         return self._again("\n".join(lines_of(verdict)), kind)
 
     def _compensation_lines(self, verdict: Verdict) -> list[str]:

@@ -53,7 +53,8 @@ def _s2t():
 
 @lru_cache(maxsize=4096)  # the knowledge base's texts are converted again for every traditional-script reply
 def to_traditional(text: str) -> str:
-    return _s2t().convert(text)
+    # OpenCC's character table turns 回复 (reply) into 回複 (a repeat); Taiwan and Hong Kong write 回覆
+    return _s2t().convert(text).replace("回複", "回覆")
 
 
 def script_of(text: str) -> str | None:

@@ -467,3 +467,39 @@ def test_a_seller_asking_what_if_they_lose_or_how_long_it_takes(engine):
                                "what happens if I lose", "how long does the review take")
     assert turns[1].verdict is not None
     assert turns[2].kind == "escalation" and turns[3].kind == "steps"
+
+
+def test_replies_that_are_no_answer_do_not_loop(engine):
+    """A choice question answered in words three times goes on as "not sure"; a topic offer ignored twice keeps the
+    topic. People answer what they want to say, not the question, and a fourth identical question helps nobody."""
+    conversation, turns = talk(engine, "The dress I got from Shein looks nothing like the pictures", "hmm",
+                               "seller is not replying", "whatever")
+    assert [t.asking for t in turns[:3]] == ["order_status"] * 3 and turns[1].error and turns[2].error
+    assert turns[3].asking != "order_status" and "order_status" in conversation.unsure and "not sure" in turns[3].say
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "11月18号签收的", "另外我在京东买了一个包，专柜鉴定说是假的",
+                               "嗯嗯那个", "唉算了")
+    assert turns[2].asking == TOPIC and turns[3].asking == TOPIC and turns[3].error
+    assert turns[4].asking != TOPIC and turns[4].scenario == "seven_day_return"
+
+
+def test_a_question_from_taiwan_or_hong_kong_is_told_the_law_here_is_the_mainlands(engine):
+    conversation, turns = talk(engine, "蝦皮買的包包是假貨", "上週三", "可是我在台灣耶")
+    assert "中國大陸的法律" in turns[0].say and turns[0].scenario == "fake_goods"
+    assert "大陸" not in turns[1].say and "中國大陸的法律" in turns[2].say
+    conversation, turns = talk(engine, "淘宝买的包包是假货")
+    assert "大陆的法律" not in turns[0].say
+
+
+def test_a_choice_offered_again_after_more_detail_keeps_its_numbers(engine, monkeypatch):
+    from assistant.match import Matcher, MatchResult, Ranked
+
+    first = [Ranked("quality_problem", 0.0, 0.4), Ranked("fake_goods", 0.0, 0.35)]
+    again = [Ranked("fake_goods", 0.0, 0.4), Ranked("broken_promise", 0.0, 0.3), Ranked("quality_problem", 0.0, 0.2)]
+
+    def ambiguous(self, question, role=None, implied=None):
+        ranked = again if question.startswith("闲鱼买的二手switch ") else first
+        return MatchResult(ranked[0].id, 0.4, ranked, ranked, 0.1)
+
+    monkeypatch.setattr(Matcher, "match", ambiguous)
+    conversation, turns = talk(engine, "闲鱼买的二手switch", "配件也没给")
+    assert [c["value"] for c in turns[1].choices] == ["quality_problem", "fake_goods", "broken_promise", "none"]

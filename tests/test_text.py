@@ -24,3 +24,9 @@ def test_language_guess():
     assert guess_language("淘宝 order 没收到") == "zh"
     assert guess_language("my taobao 包裹 never arrived at all") == "en"
     assert guess_language("???") == "zh"
+
+
+def test_reply_is_written_as_taiwan_and_hong_kong_write_it():
+    from assistant.text import to_traditional
+
+    assert to_traditional("请回复选项编号") == "請回覆選項編號" and to_traditional("复制") == "複製"
