@@ -127,7 +127,7 @@ class Evaluator:
                     continue  # where the answer usually goes the other way, ask; "not sure" is then assumed
                 values[question.fact] = question.assume
                 assumed.append(Assumption(question.fact, question.assume, question.condition))
-        unknown_questions = [q.fact for q in scenario.questions if q.fact not in values]
+        unknown_questions = [q.fact for q in scenario.questions if q.fact not in values and self._matters(q, values, today)]
         try:
             verdict = self._decide(scenario, values, today)
         except NeedFacts as need:
@@ -166,6 +166,12 @@ class Evaluator:
 
     def _env(self, values: dict, today: dt.date) -> Environment:
         return Environment(values, self.parameters, today, self.calendar.working_days_between, self._unsure)
+
+    def _matters(self, question, values: dict, today: dt.date) -> bool:
+        """An unknown fact worth listing as still needed: not one whose `ask_when` (without `assume`) is false."""
+        if question.ask_when is None or question.assume is not None:
+            return True
+        return _parse(question.ask_when).evaluate(self._env(values, today)) is not False
 
     def _asks_instead(self, question, values: dict, today: dt.date) -> bool:
         """A question's `ask_when` holds on what is known so far (undecided: assume, as without it)."""

@@ -143,14 +143,16 @@ class Question(Strict):
     """A fact the scenario may need. With `assume`, an unknown or "not sure" answer does not hold the verdict
     back: it is given on the condition that the fact has this value (things the person must prove).
     `ask_when` asks the question instead of assuming where the answer usually goes the other way (the
-    purpose of a purchase on a wholesale platform). `ask` words the question for this scenario where the fact's
+    purpose of a purchase on a wholesale platform); without `assume` it says when the fact matters at all, so it is
+    not listed as still needed elsewhere (whether food is unsafe, for food only). `ask` words the question for this scenario where the fact's
     own wording does not fit (a seller is asked about the shop and the buyer's request, not about "your order")."""
 
     fact: str
     ask: Optional[Text] = Field(None, description="this scenario's wording of the question (default: the fact's own)")
     assume: Optional[Any] = None
     condition: Optional[Text] = Field(None, description="how the verdict states the assumption")
-    ask_when: Optional[str] = Field(None, description="with assume: ask rather than assume while this condition holds")
+    ask_when: Optional[str] = Field(None, description="with assume: ask rather than assume while this condition "
+                                    "holds; without: the fact matters (and is listed as needed) only while it holds")
 
 
 class Deadline(Strict):

@@ -503,3 +503,10 @@ def test_a_choice_offered_again_after_more_detail_keeps_its_numbers(engine, monk
     monkeypatch.setattr(Matcher, "match", ambiguous)
     conversation, turns = talk(engine, "闲鱼买的二手switch", "配件也没给")
     assert [c["value"] for c in turns[1].choices] == ["quality_problem", "fake_goods", "broken_promise", "none"]
+
+
+def test_food_facts_are_not_listed_as_needed_for_what_nobody_called_food(engine):
+    conversation, turns = talk(engine, "京东买的花瓶碎了")
+    assert "is_food" not in turns[0].missing_facts and "food_unsafe" not in turns[0].missing_facts
+    conversation, turns = talk(engine, "京东买的牛奶坏了")
+    assert "food_unsafe" in turns[0].missing_facts or turns[0].asking == "food_unsafe"
