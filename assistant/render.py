@@ -45,6 +45,8 @@ _LABELS = {
         "assuming": "前提",
         "if_not": "如果{fact}为“{value}”：{title}",
         "still": "仍然可以",
+        "platform_first": "⚠ 平台自己的时限到 {date} 为止：订单里的申请入口可能那时就关闭，最好在这之前申请。",
+        "platform_closed": "⚠ 平台自己的时限已于 {date} 结束，订单里的申请入口可能已关闭：直接在聊天里向卖家提出（截图保存），卖家不同意再投诉。",
         "estimated": "⚠ 期限跨越尚未公布官方放假安排的年份，只按周末和日期固定的法定节日估算（调休和农历节日未计），请以官方通知为准。",
         "status": {"eligible": "✅ 可以", "not_yet": "⏳ 还不能", "window_passed": "⌛ 期限已过", "not_eligible": "✖ 不符合", "excluded": "⛔ 不适用"},
         "confidence": {"P": "法条/平台规则原文", "P*": "平台规则（第三方副本）", "S": "二手资料", "SEED": "仅见原始资料", "C": "说法有冲突"},
@@ -82,6 +84,8 @@ _LABELS = {
         "assuming": "Assuming",
         "if_not": "If {fact} is \"{value}\": {title}",
         "still": "Still possible",
+        "platform_first": "⚠ The platform's own clock ends {date}: the order's request button may close then, so apply before it.",
+        "platform_closed": "⚠ The platform's own clock ended {date} and the order's request button may be gone: ask the seller in the chat (keep screenshots), and complain if it refuses.",
         "estimated": "⚠ The period runs into a year whose official holiday schedule is not known yet; only weekends and the holidays on fixed dates were counted (not make-up working days or the lunar holidays) — check the official notice.",
         "status": {"eligible": "✅ Yes", "not_yet": "⏳ Not yet", "window_passed": "⌛ Window passed", "not_eligible": "✖ Not eligible", "excluded": "⛔ Excluded"},
         "confidence": {"P": "primary text", "P*": "platform rule (copy)", "S": "secondary source", "SEED": "seed pages only", "C": "sources conflict"},
@@ -254,6 +258,10 @@ def deadline_lines(verdict: "Verdict", lang: str, today: dt.date, calendar=None)
             lines += [f"  · {d.label.get(lang)}: {_when(d, lang)}" for d in verdict.deadlines]
         else:
             lines.append(f"  · {chosen.label.get(lang)}")
+        # the later date counts in law, but a platform's own button closes on its own, earlier, date
+        for earlier in (d for d in verdict.deadlines if d.kind == "platform" and d.date < chosen.date):
+            key = "platform_closed" if earlier.date < today else "platform_first"
+            lines.append(text[key].format(date=_when(earlier, lang)))
     if verdict.opens:
         lines.append(f"{text['opens']}{text['colon']}{_when(verdict.opens, lang)} ({verdict.opens.label.get(lang)})")
     return lines

@@ -510,3 +510,14 @@ def test_food_facts_are_not_listed_as_needed_for_what_nobody_called_food(engine)
     assert "is_food" not in turns[0].missing_facts and "food_unsafe" not in turns[0].missing_facts
     conversation, turns = talk(engine, "京东买的牛奶坏了")
     assert "food_unsafe" in turns[0].missing_facts or turns[0].asking == "food_unsafe"
+
+
+@pytest.mark.parametrize("today, marker", [(dt.date(2026, 11, 20), "到 2026-11-21 24:00 为止"),
+                                           (dt.date(2026, 11, 22), "已于 2026-11-21 24:00 结束")])
+def test_a_platform_clock_earlier_than_the_statutory_deadline_is_pointed_out(engine, today, marker):
+    """The later date counts in law and heads the verdict, but Taobao's 168 hours close the order's button first."""
+    conversation = Conversation(engine, today=today)
+    turn = conversation.send("淘宝买的裙子不想要了 11月14号签收的")
+    assert "截止：2026-11-23" in turn.say and marker in turn.say
+    conversation = Conversation(engine, today=today)
+    assert "平台自己的时限" not in conversation.send("京东买的裙子不想要了 11月14号签收的").say
