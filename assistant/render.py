@@ -49,7 +49,7 @@ _LABELS = {
         "platform_closed": "⚠ 平台自己的时限已于 {date} 结束，订单里的申请入口可能已关闭：直接在聊天里向卖家提出（截图保存），卖家不同意再投诉。",
         "estimated": "⚠ 期限跨越尚未公布官方放假安排的年份，只按周末和日期固定的法定节日估算（调休和农历节日未计），请以官方通知为准。",
         "status": {"eligible": "✅ 可以", "not_yet": "⏳ 还不能", "window_passed": "⌛ 期限已过", "not_eligible": "✖ 不符合", "excluded": "⛔ 不适用"},
-        "confidence": {"P": "法条/平台规则原文", "P*": "平台规则（第三方副本）", "S": "二手资料", "SEED": "仅见原始资料", "C": "说法有冲突"},
+        "confidence": {"P": "法条/平台规则原文", "P*": "平台规则（第三方副本）", "S": "二手资料", "SEED": "仅见非官方资料", "C": "说法有冲突"},
         "route": {"negotiation": "与对方协商", "platform": "平台", "12315": "12315/市场监管", "consumer_association": "消费者协会", "court": "法院", "police": "公安"},
     },
     "en": {
@@ -88,7 +88,7 @@ _LABELS = {
         "platform_closed": "⚠ The platform's own clock ended {date} and the order's request button may be gone: ask the seller in the chat (keep screenshots), and complain if it refuses.",
         "estimated": "⚠ The period runs into a year whose official holiday schedule is not known yet; only weekends and the holidays on fixed dates were counted (not make-up working days or the lunar holidays) — check the official notice.",
         "status": {"eligible": "✅ Yes", "not_yet": "⏳ Not yet", "window_passed": "⌛ Window passed", "not_eligible": "✖ Not eligible", "excluded": "⛔ Excluded"},
-        "confidence": {"P": "primary text", "P*": "platform rule (copy)", "S": "secondary source", "SEED": "seed pages only", "C": "sources conflict"},
+        "confidence": {"P": "primary text", "P*": "platform rule (copy)", "S": "secondary source", "SEED": "unofficial pages only", "C": "sources conflict"},
         "route": {"negotiation": "negotiation", "platform": "platform", "12315": "12315 / market regulator", "consumer_association": "consumers' association", "court": "court", "police": "police"},
     },
 }

@@ -68,8 +68,8 @@ def test_no_unsourced_claim_that_reports_escape_the_three_year_limit():
 # ------------------------------------------------------------------ 12, 13: unverified claims are marked
 
 
-SEED_MARK = re.compile(r"原始资料")
-SEED_MARK_EN = re.compile(r"seed", re.I)
+SEED_MARK = re.compile(r"非官方资料")
+SEED_MARK_EN = re.compile(r"unofficial", re.I)
 
 
 @pytest.mark.parametrize("sid, where", [
