@@ -521,3 +521,9 @@ def test_a_platform_clock_earlier_than_the_statutory_deadline_is_pointed_out(eng
     assert "截止：2026-11-23" in turn.say and marker in turn.say
     conversation = Conversation(engine, today=today)
     assert "平台自己的时限" not in conversation.send("京东买的裙子不想要了 11月14号签收的").say
+
+
+def test_a_seller_complained_about_by_a_brand_is_not_asked_which_side_they_are_on(engine):
+    conversation, turns = talk(engine, "我是天猫商家 被品牌方投诉侵犯商标权 链接被删了")
+    assert turns[0].scenario == "ip_complaint" and conversation.facts["ip_side"].value == "respondent"
+    assert turns[0].asking == "notice_date"
