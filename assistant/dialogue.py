@@ -35,6 +35,15 @@ NEW_TOPIC_SCORE = 0.6  # a message matching another scenario alone, this sure, i
 _NONE_WORDS = {NONE_OF_THESE, "都不对", "都不對", "none of them", "neither"} | {t["none_of_these"].lower() for t in TEXT.values()}
 
 
+def _same_answer(before: Verdict, after: Verdict) -> bool:
+    """The same outcome, deadline and money: a corrected fact that changed nothing a person acts on."""
+    def key(verdict: Verdict):
+        deadline, money = verdict.deadline, verdict.compensation
+        return (verdict.status, verdict.outcome_id, deadline.date if deadline else None, money.amount if money else None)
+
+    return key(before) == key(after)
+
+
 def _plain(text: str) -> str:
     return text.strip().lower().rstrip(".、。")
 
@@ -578,6 +587,20 @@ class Conversation:
         self.asking = None
         return self._evaluate()
 
+    def _corrected(self, names: list[str]) -> Turn:
+        """The answer after a corrected fact; said in one line when it did not change (the whole verdict again
+        after every correction was 20–30 lines to read for nothing new)."""
+        before = self.last.verdict if self.last else None
+        turn = self._evaluate()
+        after = turn.verdict
+        if before is not None and after is not None and _same_answer(before, after):
+            from .render import verdict_lines
+
+            headline = verdict_lines(self.kb, self.kb.scenarios[self.scenario], after, self.lang, self.today,
+                                     self.evaluator.calendar)[:2]
+            turn = replace(turn, say=self._text("unchanged", verdict="\n".join(headline)), kind="unchanged")
+        return turn.noted(self._updated(names))
+
     def _updated(self, names: list[str]) -> str:
         """"已更新：平台=京东。": the facts just stored, said back."""
         return self._text("corrected", facts=", ".join(f"{self._label(n)}={self._value(n)}" for n in names))
@@ -727,13 +750,13 @@ class Conversation:
             return self._propose(other, text)
         changed = self._store(own, "answer")
         if changed:
-            return self._evaluate().noted(self._updated(changed))
+            return self._corrected(changed)
         if _NUMBER_ONLY.match(text):
             if "price" not in self._scenario_facts():
                 return self._again(self._text("no_amount"), "small_talk")
             try:
                 self._store({"price": self._parse("price", text)}, "answer")
-                return self._evaluate().noted(self._updated(["price"]))
+                return self._corrected(["price"])
             except FactError:
                 pass
         side = self._side_question(text)

@@ -527,3 +527,11 @@ def test_a_seller_complained_about_by_a_brand_is_not_asked_which_side_they_are_o
     conversation, turns = talk(engine, "我是天猫商家 被品牌方投诉侵犯商标权 链接被删了")
     assert turns[0].scenario == "ip_complaint" and conversation.facts["ip_side"].value == "respondent"
     assert turns[0].asking == "notice_date"
+
+
+def test_a_correction_that_changes_nothing_says_so_in_two_lines(engine):
+    """The whole verdict again after every corrected fact was 20–30 lines to read for nothing new."""
+    conversation, turns = talk(engine, "淘宝买的外套不喜欢了想退", "11月18号签收的", "是京东买的", "其实是11月10号收到的")
+    assert turns[2].kind == "unchanged" and turns[2].say.startswith("已更新：平台=京东。\n结论没有变")
+    assert len(turns[2].say.splitlines()) == 4 and turns[2].verdict is not None  # the verdict still travels (JSON)
+    assert turns[3].kind == "answer" and turns[3].verdict.status == "window_passed"  # a change is shown in full
