@@ -502,7 +502,7 @@ class Conversation:
         side = None
         if chosen is None and not stay:
             side = self._side_question(text)  # about the topic at hand ("要准备什么证据"): answered, and it stays
-            if side is None and not (self.last is not None and self.last.asking == TOPIC and self.last.error):
+            if side is None and not self._missed(TOPIC, 1):
                 return self._offer_topic(error=self._text("bad_choice"))
             stay = side is None  # a second reply that is no choice: the person goes on with this topic
         topic_text, resume = self.topic_text, self.resume
@@ -579,7 +579,7 @@ class Conversation:
                 return self._ask(name).noted(self._role_noted())
             if stored:  # "I paid 600" where a date was asked: kept, and the question again without an error
                 return self._ask(name).noted(self._updated(stored))
-            if self._missed_twice(name):  # a third reply that is no answer: go on as "not sure", not ask a fourth time
+            if self._missed(name, 2):  # a third reply that is no answer: go on as "not sure", not ask a fourth time
                 return self._not_sure(name).noted(self._text("taken_unsure", label=self._label(name)))
             return self._ask(name, error=self._error(name, text, exc))
         self._store(others, "answer")
@@ -588,7 +588,7 @@ class Conversation:
         return self._evaluate()
 
     def _corrected(self, names: list[str]) -> Turn:
-        """The answer after a corrected fact; said in one line when it did not change (the whole verdict again
+        """The answer after a corrected fact; said in two lines when it did not change (the whole verdict again
         after every correction was 20–30 lines to read for nothing new)."""
         before = self.last.verdict if self.last else None
         turn = self._evaluate()
@@ -605,10 +605,11 @@ class Conversation:
         """"已更新：平台=京东。": the facts just stored, said back."""
         return self._text("corrected", facts=", ".join(f"{self._label(n)}={self._value(n)}" for n in names))
 
-    def _missed_twice(self, name: str) -> bool:
-        """The last two replies were both asked `name` again because they were no answer to it."""
-        before = self._history[-2].last if len(self._history) >= 2 else None  # [-1] is this message's own save
-        return all(turn is not None and turn.asking == name and turn.error for turn in (self.last, before))
+    def _missed(self, name: str, times: int) -> bool:
+        """The last `times` replies all asked `name` again because the messages before them were no answer."""
+        earlier = [state.last for state in reversed(self._history[:-1])]  # [-1] is this message's own save
+        turns = [self.last, *earlier][:times]
+        return len(turns) == times and all(turn is not None and turn.asking == name and turn.error for turn in turns)
 
     def _resume_after(self, side: Turn, name: str) -> Turn:
         question = self._ask(name)
