@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 SCHEMA_VERSION = 2
+IDENTIFY_ATTEMPTS = 4  # a lock-free look at a file being checkpointed can read a torn page: look again
 APPLICATION_ID = 0x77714A31  # "wqJ1": marks the file as a weiquan case store
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _MIGRATIONS = {
@@ -277,15 +278,7 @@ class CaseStore:
             self._create()
         conn = None
         try:
-            conn = self._open(readonly=True, identify=True)
-            empty = not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
-            if empty and os.path.exists(f"{self.path}-wal"):
-                conn.close()
-                conn = None
-                self._check_copy()  # the schema may be only in a WAL that was never checkpointed
-            else:
-                self._check(conn)
-                conn.close()
+            self._identify()
             conn = self._open(readonly=not write)
             version = self._check(conn)
             if write and version < SCHEMA_VERSION:
@@ -299,6 +292,26 @@ class CaseStore:
             if conn is not None:
                 conn.close()
             raise self._explain(exc, write) from None
+
+    def _identify(self) -> None:
+        """Recognise the file as ours before opening it for real. The look is lock-free (it must not touch
+        someone else's database), so it can catch the file in the middle of another process's checkpoint and
+        read a torn page: "malformed" is looked at again, briefly, before the file is called damaged."""
+        for attempt in range(IDENTIFY_ATTEMPTS):
+            try:
+                with closing(self._open(readonly=True, identify=True)) as conn:
+                    empty = not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+                    if not empty:
+                        self._check(conn)
+                        return
+                if os.path.exists(f"{self.path}-wal"):
+                    self._check_copy()  # the schema may be only in a WAL that was never checkpointed
+                    return
+                raise StoreError(f"{self.path} is an SQLite file of something else, not a weiquan case store; it was left untouched")
+            except sqlite3.DatabaseError as exc:
+                if attempt + 1 == IDENTIFY_ATTEMPTS or "malformed" not in str(exc).lower():
+                    raise
+                time.sleep(0.05 * (attempt + 1))
 
     def _explain(self, exc: sqlite3.DatabaseError, write: bool) -> StoreError:
         """The truth about a failure: read-only, full, locked, or damaged."""

@@ -292,3 +292,27 @@ def test_a_chinese_case_reads_in_words_not_identifiers(home):
     shown = case_cli(home, "show", case_id, "--markdown", "--today", "2026-11-21")
     assert "· 进行中 ·" in shown and "2026-11-15 · 卖家拒绝 · 卖家拒绝了退款" in shown and "2026-11-21 · 立案 ·" in shown
     assert "seller_refused" not in shown and " open " not in shown and "opened" not in shown
+
+
+def test_a_torn_read_while_another_process_checkpoints_is_looked_at_again(tmp_path, monkeypatch):
+    """The lock-free first look at the file can catch another writer's checkpoint half done ("malformed"): it
+    looks again instead of calling a healthy store damaged (seen once in CI with two writers); a file that stays
+    malformed is still refused."""
+    import sqlite3
+
+    store = CaseStore(tmp_path / "cases.sqlite3")
+    case_id = store.create("not_received", "t", "zh", {}, TODAY)
+    real_open = CaseStore._open
+    torn = {"left": 1}
+
+    def open_torn(self, *, readonly, identify=False):
+        if identify and torn["left"]:
+            torn["left"] -= 1
+            raise sqlite3.DatabaseError("database disk image is malformed")
+        return real_open(self, readonly=readonly, identify=identify)
+
+    monkeypatch.setattr(CaseStore, "_open", open_torn)
+    assert store.get(case_id).id == case_id and torn["left"] == 0
+    torn["left"] = 100
+    with pytest.raises(StoreError, match="damaged"):
+        store.get(case_id)
