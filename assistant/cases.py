@@ -301,13 +301,11 @@ class CaseStore:
             try:
                 with closing(self._open(readonly=True, identify=True)) as conn:
                     empty = not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
-                    if not empty:
+                    if not (empty and os.path.exists(f"{self.path}-wal")):
                         self._check(conn)
                         return
-                if os.path.exists(f"{self.path}-wal"):
-                    self._check_copy()  # the schema may be only in a WAL that was never checkpointed
-                    return
-                raise StoreError(f"{self.path} is an SQLite file of something else, not a weiquan case store; it was left untouched")
+                self._check_copy()  # the schema may be only in a WAL that was never checkpointed
+                return
             except sqlite3.DatabaseError as exc:
                 if attempt + 1 == IDENTIFY_ATTEMPTS or "malformed" not in str(exc).lower():
                     raise

@@ -422,8 +422,8 @@ class Conversation:
             self.pending = [c for c in self.pending if c.id in found] + [c for c in match.candidates if c.id not in offered]
             return self._clarify()
         self.asking, self.pending = None, []
-        self.scenario = match.scenario
-        self._store_scenario_facts(combined)
+        self._switch_to(match.scenario, combined)
+        self.match = match  # the real confidence, not the 1.0 of a scenario picked by hand
         return self._evaluate()
 
     # ------------------------------------------------------------------ another topic
@@ -607,8 +607,8 @@ class Conversation:
 
     def _missed(self, name: str, times: int) -> bool:
         """The last `times` replies all asked `name` again because the messages before them were no answer."""
-        earlier = [state.last for state in reversed(self._history[:-1])]  # [-1] is this message's own save
-        turns = [self.last, *earlier][:times]
+        earlier = [state.last for state in reversed(self._history[-times:-1])]  # [-1] is this message's own save
+        turns = [self.last, *earlier]
         return len(turns) == times and all(turn is not None and turn.asking == name and turn.error for turn in turns)
 
     def _resume_after(self, side: Turn, name: str) -> Turn:
