@@ -726,7 +726,10 @@ class Conversation:
                     missing_facts=evaluation.missing, verdict=evaluation.verdict, kind="answer")
 
     def _steps(self, scenario) -> str:
-        return "\n".join([self._text("steps")] + [f"{n}. {s.get(self.lang)}" for n, s in enumerate(scenario.steps, 1)])
+        from .render import applicable, fact_values
+
+        steps = applicable(scenario.steps, fact_values(self.facts))
+        return "\n".join([self._text("steps")] + [f"{n}. {s.get(self.lang)}" for n, s in enumerate(steps, 1)])
 
     def _score(self) -> float:
         return self.match.score if self.match and self.match.scenario == self.scenario else 1.0
@@ -829,10 +832,11 @@ class Conversation:
             self._text("no_deadline", next=next_action)]
 
     def _basis(self, scenario) -> str:
-        from .render import labels
+        from .render import applicable, fact_values, labels
 
         confidence = labels(self.lang)["confidence"]
-        return "\n".join([self._text("basis")] + [f"- {s.title.get(self.lang)} [{confidence[s.confidence]}]" for s in scenario.sources])
+        sources = applicable(scenario.sources, fact_values(self.facts))
+        return "\n".join([self._text("basis")] + [f"- {s.title.get(self.lang)} [{confidence[s.confidence]}]" for s in sources])
 
     def _scenario_facts(self) -> set[str]:
         return {q.fact for q in self.kb.scenarios[self.scenario].questions}

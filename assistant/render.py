@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+from knowledge_base.conditions import may_hold, parse
 
 from .text import SPACE_IN_HAN
 
@@ -104,18 +107,35 @@ def say_out_of_scope(kb: "KnowledgeBase", lang: str) -> str:
     return f"{text['out_of_scope']}{space}{text['covers']}{space}" + separator.join(s.title.get(lang) for s in kb.scenarios.values()) + ("。" if lang == "zh" else ".")
 
 
-def answer_json(kb: "KnowledgeBase", scenario_id: str | None, lang: str) -> dict[str, Any] | None:
+_condition = lru_cache(maxsize=None)(parse)
+
+
+def applicable(items: Sequence, facts: Mapping[str, Any]) -> list:
+    """The steps or sources the known facts do not rule out: a Taobao rule is not shown to a buyer on Pinduoduo,
+    the food law not for a power bank; while a fact is unknown its items stay."""
+    return [item for item in items if item.when is None or may_hold(_condition(item.when), facts)]
+
+
+def fact_values(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """A turn's facts (with where each came from) as plain values."""
+    return {name: fact.value for name, fact in facts.items()}
+
+
+def answer_json(kb: "KnowledgeBase", scenario_id: str | None, lang: str, facts: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+    """The scenario's guidance; `facts` (plain values) leave out the steps and sources they rule out."""
     if scenario_id is None:
         return None
     scenario = kb.scenarios[scenario_id]
+    facts = facts or {}
     return {
         "title": scenario.title.get(lang),
         "summary": scenario.summary.get(lang),
-        "steps": [step.get(lang) for step in scenario.steps],
+        "steps": [step.get(lang) for step in applicable(scenario.steps, facts)],
         "evidence": [item.get(lang) for item in scenario.evidence],
         "escalation": [item.get(lang) for item in scenario.escalation],
         "sources": [
-            {"title": s.title.get(lang), "ref": s.ref, "url": s.url, "confidence": s.confidence} for s in scenario.sources
+            {"title": s.title.get(lang), "ref": s.ref, "url": s.url, "confidence": s.confidence}
+            for s in applicable(scenario.sources, facts)
         ],
     }
 
@@ -331,7 +351,7 @@ def ask_json(kb: "KnowledgeBase", query: str, turn: "Turn", top: str | None) -> 
         "candidates": [{"id": c.id, "score": round(c.score, 4)} for c in turn.candidates],
         "lang": turn.lang,
         "say": turn.say,
-        "answer": in_script(answer_json(kb, scenario_id, turn.lang), turn),
+        "answer": in_script(answer_json(kb, scenario_id, turn.lang, fact_values(turn.facts)), turn),
         "facts": facts_json(turn.facts),
         "missing_facts": turn.missing_facts,
         "verdict": in_script(verdict_json(kb, scenario, turn.verdict, turn.lang), turn) if scenario else None,
@@ -384,7 +404,7 @@ def print_turn(console, kb: "KnowledgeBase", turn: "Turn", *, full: bool = True,
     scenario_id = turn.scenario or (turn.candidates[0].id if turn.candidates else None)
     if not full or scenario_id is None or turn.kind in ("error",):
         return
-    answer = in_script(answer_json(kb, scenario_id, turn.lang), turn)
+    answer = in_script(answer_json(kb, scenario_id, turn.lang, fact_values(turn.facts)), turn)
     text = in_script(text, turn)
     console.print(f"\n[bold cyan]{escape(answer['title'])}[/]  [dim]({escape(text['sure'])} {turn.score:.0%})[/]")
     console.print(escape(answer["summary"]))
@@ -468,9 +488,10 @@ def answer_markdown(kb: "KnowledgeBase", turn: "Turn", today: dt.date, calendar=
     if scenario_id is None:
         return f"# weiquan\n\n{turn.say}\n"
     scenario = kb.scenarios[scenario_id]
-    answer = answer_json(kb, scenario_id, turn.lang)
+    facts = fact_values(turn.facts)
+    answer = answer_json(kb, scenario_id, turn.lang, facts)
     out = [f"# {answer['title']}", "", answer["summary"], ""]
-    out += facts_table(kb, scenario, {name: fact.value for name, fact in turn.facts.items()}, turn.lang)
+    out += facts_table(kb, scenario, facts, turn.lang)
     if turn.verdict is not None:
         out += verdict_markdown(kb, scenario, turn.verdict, turn.lang, today, calendar)
         evidence = turn.verdict.outcome.evidence or scenario.evidence

@@ -68,6 +68,31 @@ class Condition:
         return _eval(self.tree, env)
 
 
+def reads_dates(condition: Condition) -> bool:
+    """The condition calls a date helper (days_since …), which needs today and the calendar."""
+    return any(isinstance(node, ast.Call) and node.func.id not in ("known", "unsure") for node in ast.walk(condition.tree))
+
+
+def compared_values(condition: Condition) -> list[tuple[str, Any]]:
+    """(fact, value) for each fact compared with a literal: `platform == 'tmall'`, `platform in ['taobao', 'tmall']`."""
+    pairs = []
+    for node in ast.walk(condition.tree):
+        if not isinstance(node, ast.Compare):
+            continue
+        parts = [node.left, *node.comparators]
+        names = [p.id for p in parts if isinstance(p, ast.Name) and p.id not in _CONSTANTS]
+        for part in parts:
+            literals = part.elts if isinstance(part, (ast.List, ast.Tuple)) else [part]
+            pairs += [(name, lit.value) for name in names for lit in literals if isinstance(lit, ast.Constant) and isinstance(lit.value, str)]
+    return pairs
+
+
+def may_hold(condition: Condition, facts: Mapping[str, Any]) -> bool:
+    """False only when the known facts rule the condition out (what is shown on a condition stays while undecided);
+    for conditions that read facts, not dates."""
+    return condition.evaluate(Environment(facts, {}, dt.date.min, lambda start, end: 0)) is not False
+
+
 def parse(text: str) -> Condition:
     if len(text) > MAX_LENGTH:
         raise ConditionError(f"condition is longer than {MAX_LENGTH} characters")

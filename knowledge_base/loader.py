@@ -225,7 +225,7 @@ def check_patterns(facts: dict, rel: str, lines: dict[tuple, int]) -> list[Probl
 def check_references(scenario: Scenario, rel: str, lines: dict[tuple, int], facts, parameters, bases) -> list[Problem]:
     """Every name a scenario uses must exist: facts, parameters, outcomes, compensation bases; conditions
     must be in the rule language; tests must use real facts with valid values."""
-    from .conditions import ConditionError, parse
+    from .conditions import ConditionError, compared_values, parse, reads_dates
 
     problems: list[Problem] = []
     known_facts = {**facts, **scenario.facts}
@@ -250,6 +250,7 @@ def check_references(scenario: Scenario, rel: str, lines: dict[tuple, int], fact
         except ConditionError as exc:
             problems.append(Problem(rel, at(*path), str(exc)))
             return
+        check_values(condition, path)
         for name in sorted(condition.names):
             if name in parameters:
                 continue
@@ -277,6 +278,32 @@ def check_references(scenario: Scenario, rel: str, lines: dict[tuple, int], fact
                 problems.append(Problem(rel, at(*path), f"{unit}: fact {value!r} is not in questions"))
         check_condition(spec.when, path)
 
+    def check_values(condition, path: tuple) -> None:
+        """A choice fact compared with a value it does not have never matches: a typo, not a rule."""
+        for name, value in compared_values(condition):
+            fact = known_facts.get(name)
+            if fact is not None and fact.type == "enum" and value not in {c.value for c in fact.choices}:
+                hint = _did_you_mean(str(value), [c.value for c in fact.choices])
+                problems.append(Problem(rel, at(*path), f"condition compares {name!r} with {value!r}, which is not one of its values{hint}"))
+
+    def check_shown_when(text: str | None, path: tuple) -> None:
+        """A step's or source's condition: facts only (they need not be asked: unknown shows the item)."""
+        if text is None:
+            return
+        try:
+            condition = parse(text)
+        except ConditionError as exc:
+            problems.append(Problem(rel, at(*path), str(exc)))
+            return
+        check_values(condition, path)
+        if reads_dates(condition):
+            problems.append(Problem(rel, at(*path), "a step's or source's condition reads facts only (no date functions)"))
+        for name in sorted(condition.names - set(known_facts)):
+            problems.append(Problem(rel, at(*path), f"condition uses unknown fact {name!r}{_did_you_mean(name, known_facts)}"))
+
+    for key in ("steps", "sources"):
+        for index, item in enumerate(getattr(scenario, key)):
+            check_shown_when(item.when, (key, index, "when"))
     for index, question in enumerate(scenario.questions):
         check_condition(question.ask_when, ("questions", index, "ask_when"))
     for index, rule in enumerate(scenario.rules):

@@ -68,6 +68,16 @@ class TextLists(Strict):
         return self.zh if lang == "zh" else self.en
 
 
+SHOWN_WHEN = ("shown unless the facts known rule it out (a platform's rule to a buyer on another platform, the food law "
+              "for goods that are not food); reads facts only, no dates")
+
+
+class Step(Text):
+    """A step of what to do, in both languages; `when` keeps a platform's own step from people on other platforms."""
+
+    when: Optional[str] = Field(None, description=SHOWN_WHEN)
+
+
 class Source(Strict):
     """Where a rule or number comes from, and how sure the research brief is of it."""
 
@@ -75,6 +85,7 @@ class Source(Strict):
     ref: Optional[str] = Field(None, description="article, section or seed file")
     url: Optional[str] = None
     confidence: Confidence
+    when: Optional[str] = Field(None, description=SHOWN_WHEN)
 
 
 class Choice(Strict):
@@ -232,7 +243,7 @@ class Scenario(Strict):
     platforms: list[Platform] = Field(min_length=1)
     title: Text
     summary: Text
-    steps: list[Text] = Field(min_length=1, description="what to do now, in order")
+    steps: list[Step] = Field(min_length=1, description="what to do now, in order")
     evidence: list[Text] = Field(min_length=1, description="evidence to gather")
     escalation: list[Text] = Field(min_length=1, description="the ladder behind the first step")
     sources: list[Source] = Field(min_length=1)

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.render import answer_json, in_script, labels, source_line, value_label, verdict_lines
+from assistant.render import answer_json, fact_values, in_script, labels, source_line, value_label, verdict_lines
 
 from .texts import UI
 
@@ -80,7 +80,7 @@ class VerdictCard(Vertical):
         scenario = kb.scenarios[turn.scenario]
         text = in_script(labels(turn.lang), turn)  # traditional characters for a person who writes them
         lines = in_script(verdict_lines(kb, scenario, turn.verdict, turn.lang, self.today, self.calendar), turn)
-        answer = in_script(answer_json(kb, turn.scenario, turn.lang), turn)
+        answer = in_script(answer_json(kb, turn.scenario, turn.lang, fact_values(turn.facts)), turn)
         yield Static(lines[0], classes="status", markup=False)  # a Static wraps where a Label would cut it
         # no space after the bullet: Rich would break there and leave the bullet alone on its line
         yield Static("\n".join(line.replace("  · ", "  ·") for line in lines[1:]), classes="details", markup=False)
