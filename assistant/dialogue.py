@@ -229,8 +229,9 @@ class Conversation:
         assignment = self._assignment(text)
         if assignment is not None:
             return self._remember(assignment)
-        talk = None if self.asking else small_talk(text)  # an answer being asked for is never small talk
-        if talk is not None:
+        talk = small_talk(text)
+        # "好" / "嗯" may answer what is asked (yes; switch to that topic; no choice): the question's own reading decides
+        if talk is not None and not (self.asking and talk == "ok"):
             return self._remember(self._small_talk(talk))
         if self.asking == TOPIC:
             return self._remember(self._confirm_topic(text))
@@ -259,7 +260,20 @@ class Conversation:
         return turn.noted(self._text("not_mainland")) if _NOT_MAINLAND.search(normalise(text)) else turn
 
     def _small_talk(self, kind: str) -> Turn:
-        """A greeting, thanks, "OK" or goodbye: answered in kind, and nothing the conversation knows is lost."""
+        """A greeting, thanks, "OK", goodbye, "help" or "what's the date": answered in kind, and nothing the
+        conversation knows is lost; where a question or a choice is open, it is asked again after the reply."""
+        if kind == "today":
+            weekday = self._text("weekdays").split()[self.today.weekday()]
+            reply = self._text("today", date=self.today.isoformat(), weekday=weekday)
+        else:
+            reply = self._text(kind) if kind == "help" else None
+        if self.asking:
+            prompt = self._clarify() if self.asking == SCENARIO else self._offer_topic() if self.asking == TOPIC else self._ask(self.asking)
+            quiet = kind in ("hello", "ok")  # "在吗" while asked: the question again is the answer
+            return prompt if quiet else prompt.noted(reply or self._text({"thanks": "welcome_short"}.get(kind, kind)))
+        if reply is not None:
+            return self._again(reply, "small_talk") if self.scenario and self.last is not None else \
+                Turn(reply, self.lang, None, facts=dict(self.facts), kind="small_talk")
         if self.scenario and self.last is not None:
             return self._again(self._text({"hello": "still_here"}.get(kind, kind)), "small_talk")
         if kind in ("hello", "ok"):
@@ -370,6 +384,8 @@ class Conversation:
 
     def _choose_scenario(self, text: str) -> Turn:
         lowered = _plain(text)
+        if _UNSURE.match(text.strip()):  # which one fits is what they don't know: a description will tell
+            return self._clarify().noted(self._text("choice_unsure"))
         if lowered in _NONE_WORDS or lowered == str(len(self.pending) + 1):
             rejected = self._rejected
             self.asking, self.pending, self.match, self.scenario = None, [], None, None

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from knowledge_base.conditions import Environment, Unknown, parse
+from knowledge_base.conditions import Environment, Unknown, may_hold, parse
 
 from .calendar import WorkCalendar
 
@@ -149,9 +149,13 @@ class Evaluator:
         if len(blocking) != 1 or blocking[0] not in unsure:
             return None
         fact = blocking[0]
-        options = self._values_of(fact, scenario)
+        options = self._values_of(fact, scenario, values)
         if not options:
             return None
+        likely = next((q.if_unsure for q in scenario.questions if q.fact == fact), None)
+        if likely in options:  # the scenario's most common case first
+            options.remove(likely)
+            options.insert(0, likely)
         first = options[0]
         try:
             verdict = self._decide(scenario, {**values, fact: first}, today)
@@ -218,7 +222,7 @@ class Evaluator:
         """For each assumed fact, what the verdict would be if it were otherwise ("if …, then …")."""
         out = []
         for assumption in assumed:
-            for other in self._values_of(assumption.fact, scenario):
+            for other in self._values_of(assumption.fact, scenario, values):
                 if other == assumption.value:
                     continue
                 try:
@@ -229,14 +233,15 @@ class Evaluator:
                     out.append(Alternative(assumption.fact, other, verdict.status, verdict.outcome.title))
         return out
 
-    def _values_of(self, name: str, scenario) -> list[Any]:
+    def _values_of(self, name: str, scenario, values: dict[str, Any]) -> list[Any]:
+        """The values fact `name` can still have, given the other facts known (`values`)."""
         definition = self.kb.fact(name, scenario)
         if definition is None:
             return []
         if definition.type == "boolean":
             return [True, False]
         if definition.type == "enum":
-            return [c.value for c in definition.choices]
+            return [c.value for c in definition.choices if c.when is None or may_hold(_parse(c.when), values)]
         return []
 
     # ------------------------------------------------------------------ deadlines

@@ -9,7 +9,7 @@ TEXT = {
         "greeting": "你好，我是维权助手。说说遇到了什么问题：在哪个平台、买了什么、现在卡在哪一步。",
         "empty": "请输入你的问题。",
         "which": "你的情况更接近哪一种？",
-        "near_miss": "我不确定这是不是我能处理的售后纠纷。如果你遇到的是下面的情况，回复编号；不是的话，换个说法讲讲出了什么问题：",
+        "near_miss": "我不太确定你遇到的是哪种情况。如果是下面之一，回复编号；都不是的话，换个说法讲讲出了什么问题：",
         "bad_choice": "没有看懂这个选择，请回复选项编号或名称。",
         "none_of_these": "都不是",
         "rephrase": "好的。能换个说法再讲讲吗？比如在哪个平台买的、出了什么问题、卖家怎么说的。",
@@ -48,8 +48,15 @@ TEXT = {
         "still_here": "在的。还有什么想问的？可以问“要准备什么证据”“卖家拒绝怎么办”，或者输入 /new 开始新的问题。",
         "thanks": "不客气，祝维权顺利。还有问题可以接着问，或者输入 /new 开始新的问题。",
         "welcome": "不客气。遇到售后纠纷，随时告诉我。",
+        "welcome_short": "不客气。",
         "ok": "好的。还有问题可以接着问，或者输入 /new 开始新的问题。",
         "bye": "再见，祝维权顺利。",
+        "help": "我是维权助手，帮你处理网购售后纠纷：没收到货、假货、质量问题、七天无理由退货、卖家不发货或不兑现承诺；也帮卖家应对售假投诉、退款申请和恶意退货。"
+                "用自己的话说说发生了什么（哪个平台、买了什么、卖家怎么说的），我会问几个关键问题，然后告诉你能要求什么、最晚哪天、能赔多少、要准备哪些证据。"
+                "输入 /new 重新开始，/undo 撤回上一步。",
+        "today": "今天是{date}（{weekday}，中国时间），期限都从这一天算。",
+        "weekdays": "星期一 星期二 星期三 星期四 星期五 星期六 星期日",
+        "choice_unsure": "没关系。用一两句话讲讲发生了什么（买了什么、出了什么问题、卖家怎么说的），我来找对应的情况；也可以直接回复编号。",
         "no_compensation": "这个情形的规则里没有退款之外的赔偿标准，所以算不出赔偿金额。结论是：{outcome}。",
         "after_questions": "这要回答完几个问题才能算出来。",
         "same_topic": "明白了，这还是同一个问题。",
@@ -66,7 +73,7 @@ TEXT = {
         "greeting": "Hi, I'm weiquan. Tell me what went wrong: which platform, what you bought, and where things are stuck.",
         "empty": "Please type your question.",
         "which": "Which of these is closer to your situation?",
-        "near_miss": "I'm not sure this is an after-sale dispute I can help with. If it is one of these, reply with its number; if not, tell me in other words what went wrong:",
+        "near_miss": "I'm not sure which situation this is. If it is one of these, reply with its number; if not, tell me in other words what went wrong:",
         "bad_choice": "I didn't understand that choice; reply with its number or name.",
         "none_of_these": "None of these",
         "rephrase": "OK. Could you tell me again in other words — where you bought it, what went wrong, what the seller said?",
@@ -105,8 +112,17 @@ TEXT = {
         "still_here": "I'm here. What else would you like to know? You can ask \"what evidence do I need\" or \"what if the seller refuses\", or type /new to start a new question.",
         "thanks": "You're welcome, and good luck. Ask me anything else, or type /new to start a new question.",
         "welcome": "You're welcome. Tell me whenever you have an after-sale problem.",
+        "welcome_short": "You're welcome.",
         "ok": "OK. Ask me anything else, or type /new to start a new question.",
         "bye": "Goodbye, and good luck.",
+        "help": "I'm weiquan. I help with after-sale disputes on Chinese shopping platforms: parcels that never came, fakes, "
+                "defects, seven-day returns, late shipping and broken promises, and sellers facing counterfeit complaints, "
+                "refund requests or return fraud. Tell me in your own words what happened (the platform, what you bought, what "
+                "the seller said); I'll ask a few questions, then tell you what you can claim, by when, how much, and which "
+                "evidence to keep. Type /new to start again, /undo to take back your last message.",
+        "today": "Today is {weekday}, {date} (China time); deadlines are counted from this day.",
+        "weekdays": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
+        "choice_unsure": "No problem. Tell me in a sentence or two what happened (what you bought, what went wrong, what the seller said) and I'll find the situation; or reply with a number.",
         "no_compensation": "This scenario's rules have no compensation beyond the refund, so there is no amount to work out. The answer: {outcome}.",
         "after_questions": "I can work that out once you've answered a few questions.",
         "same_topic": "Got it: that is still the same problem.",

@@ -143,6 +143,7 @@ def load(root: Path | str) -> KnowledgeBase:
         for sid, scenario in scenarios.items():
             rel = files[sid]
             problems.extend(check_references(scenario, rel, all_lines[rel], facts, parameters, bases))
+    problems.extend(choice_condition_problems(facts, facts, "facts.yaml", all_lines.get("facts.yaml", {})))
     for name, definition in facts.items():
         for other in definition.stand_in:
             if definition.type != "date" or other not in facts or facts[other].type != "date":
@@ -222,10 +223,47 @@ def check_patterns(facts: dict, rel: str, lines: dict[tuple, int]) -> list[Probl
 # ---------------------------------------------------------------- references inside a scenario
 
 
+def _value_problems(condition, facts: dict) -> list[str]:
+    """A choice fact compared with a value it does not have never matches: a typo, not a rule."""
+    from .conditions import compared_values
+
+    out = []
+    for name, value in compared_values(condition):
+        fact = facts.get(name)
+        if fact is not None and fact.type == "enum" and value not in {c.value for c in fact.choices}:
+            hint = _did_you_mean(str(value), [c.value for c in fact.choices])
+            out.append(f"condition compares {name!r} with {value!r}, which is not one of its values{hint}")
+    return out
+
+
+def fact_condition_problems(text: str | None, facts: dict) -> list[str]:
+    """What is wrong with a condition on what is shown or possible (a step, a source, a choice): it reads facts
+    only, no dates, and they need not be asked (an unknown fact leaves the item in)."""
+    from .conditions import ConditionError, parse, reads_dates
+
+    if text is None:
+        return []
+    try:
+        condition = parse(text)
+    except ConditionError as exc:
+        return [str(exc)]
+    out = _value_problems(condition, facts)
+    if reads_dates(condition):
+        out.append("this condition reads facts only (no date functions)")
+    out += [f"condition uses unknown fact {name!r}{_did_you_mean(name, facts)}" for name in sorted(condition.names - set(facts))]
+    return out
+
+
+def choice_condition_problems(definitions: dict, facts: dict, rel: str, lines: dict[tuple, int]) -> list[Problem]:
+    return [Problem(rel, _nearest_line(lines, ("facts", name, "choices", index, "when")), message)
+            for name, definition in definitions.items() for index, choice in enumerate(definition.choices)
+            for message in fact_condition_problems(choice.when, facts)]
+
+
 def check_references(scenario: Scenario, rel: str, lines: dict[tuple, int], facts, parameters, bases) -> list[Problem]:
     """Every name a scenario uses must exist: facts, parameters, outcomes, compensation bases; conditions
     must be in the rule language; tests must use real facts with valid values."""
-    from .conditions import ConditionError, compared_values, parse, reads_dates
+    from .conditions import ConditionError, parse
 
     problems: list[Problem] = []
     known_facts = {**facts, **scenario.facts}
@@ -238,6 +276,12 @@ def check_references(scenario: Scenario, rel: str, lines: dict[tuple, int], fact
         if question.fact not in known_facts:
             hint = _did_you_mean(question.fact, known_facts)
             problems.append(Problem(rel, at("questions", index), f"questions: unknown fact {question.fact!r}{hint}"))
+        elif question.if_unsure is not None:
+            fact = known_facts[question.fact]
+            values = [c.value for c in fact.choices] if fact.type == "enum" else [True, False] if fact.type == "boolean" else []
+            if question.if_unsure not in values:
+                problems.append(Problem(rel, at("questions", index, "if_unsure"), f"if_unsure: {question.if_unsure!r} is not a "
+                                        f"choice of {question.fact!r}" + (f" ({', '.join(map(str, values))})" if values else "")))
     for name in scenario.facts:
         if name in facts:
             problems.append(Problem(rel, at("facts", name), f"facts: {name!r} is a standard fact and cannot be redefined"))
@@ -250,7 +294,7 @@ def check_references(scenario: Scenario, rel: str, lines: dict[tuple, int], fact
         except ConditionError as exc:
             problems.append(Problem(rel, at(*path), str(exc)))
             return
-        check_values(condition, path)
+        problems.extend(Problem(rel, at(*path), message) for message in _value_problems(condition, known_facts))
         for name in sorted(condition.names):
             if name in parameters:
                 continue
@@ -278,32 +322,10 @@ def check_references(scenario: Scenario, rel: str, lines: dict[tuple, int], fact
                 problems.append(Problem(rel, at(*path), f"{unit}: fact {value!r} is not in questions"))
         check_condition(spec.when, path)
 
-    def check_values(condition, path: tuple) -> None:
-        """A choice fact compared with a value it does not have never matches: a typo, not a rule."""
-        for name, value in compared_values(condition):
-            fact = known_facts.get(name)
-            if fact is not None and fact.type == "enum" and value not in {c.value for c in fact.choices}:
-                hint = _did_you_mean(str(value), [c.value for c in fact.choices])
-                problems.append(Problem(rel, at(*path), f"condition compares {name!r} with {value!r}, which is not one of its values{hint}"))
-
-    def check_shown_when(text: str | None, path: tuple) -> None:
-        """A step's or source's condition: facts only (they need not be asked: unknown shows the item)."""
-        if text is None:
-            return
-        try:
-            condition = parse(text)
-        except ConditionError as exc:
-            problems.append(Problem(rel, at(*path), str(exc)))
-            return
-        check_values(condition, path)
-        if reads_dates(condition):
-            problems.append(Problem(rel, at(*path), "a step's or source's condition reads facts only (no date functions)"))
-        for name in sorted(condition.names - set(known_facts)):
-            problems.append(Problem(rel, at(*path), f"condition uses unknown fact {name!r}{_did_you_mean(name, known_facts)}"))
-
     for key in ("steps", "sources"):
         for index, item in enumerate(getattr(scenario, key)):
-            check_shown_when(item.when, (key, index, "when"))
+            problems += [Problem(rel, at(key, index, "when"), m) for m in fact_condition_problems(item.when, known_facts)]
+    problems += choice_condition_problems(scenario.facts, known_facts, rel, lines)
     for index, question in enumerate(scenario.questions):
         check_condition(question.ask_when, ("questions", index, "ask_when"))
     for index, rule in enumerate(scenario.rules):

@@ -91,6 +91,9 @@ class Source(Strict):
 class Choice(Strict):
     value: str
     label: Text
+    when: Optional[str] = Field(None, description="possible only while the known facts do not rule this out (an order "
+                                "whose parcel was signed for is no longer unshipped): a \"not sure\" answer never "
+                                "lands on it; reads facts only, no dates")
 
 
 class FactDefinition(Strict):
@@ -153,7 +156,8 @@ Route = Literal["negotiation", "platform", "12315", "consumer_association", "cou
 class Question(Strict):
     """A fact the scenario may need. With `assume`, an unknown or "not sure" answer does not hold the verdict
     back: it is given on the condition that the fact has this value (things the person must prove).
-    `ask_when` asks the question instead of assuming where the answer usually goes the other way (the
+    `if_unsure` is the value a "not sure" answer is taken as first where the answer decides the route (an order whose
+    goods came wrong has most likely shipped). `ask_when` asks the question instead of assuming where the answer usually goes the other way (the
     purpose of a purchase on a wholesale platform); without `assume` it says when the fact matters at all, so it is
     not listed as still needed elsewhere (whether food is unsafe, for food only). `ask` words the question for this scenario where the fact's
     own wording does not fit (a seller is asked about the shop and the buyer's request, not about "your order")."""
@@ -164,6 +168,8 @@ class Question(Strict):
     condition: Optional[Text] = Field(None, description="how the verdict states the assumption")
     ask_when: Optional[str] = Field(None, description="with assume: ask rather than assume while this condition "
                                     "holds; without: the fact matters (and is listed as needed) only while it holds")
+    if_unsure: Optional[Any] = Field(None, description='the value a "not sure" answer is answered for first, the most '
+                                     "common one in this scenario (the others follow as \"if …\" alternatives)")
 
 
 class Deadline(Strict):

@@ -233,11 +233,11 @@ def test_a_rejected_question_offers_the_scenarios_close_to_it_and_a_number_picks
                              ("late_shipment", 0.05)])
     conversation, (rejected, picked) = talk(engine, "淘宝运费谁出", "1")
     assert rejected.scenario is None and rejected.candidates == [] and rejected.kind == "out_of_scope"
-    assert rejected.asking == SCENARIO and "不是我能处理" in rejected.say
+    assert rejected.asking == SCENARIO and "不太确定你遇到的是哪种情况" in rejected.say
     assert [c["value"] for c in rejected.choices] == ["seven_day_return", "not_received", "quality_problem", "none"]  # three at most
     assert picked.scenario == "seven_day_return" and picked.asking == "received_date"
     _, (_, again) = talk(engine, "淘宝运费谁出", "5")  # not a choice: asked again, still as suggestions only
-    assert again.error and again.candidates == [] and again.kind == "error" and "不是我能处理" in again.say
+    assert again.error and again.candidates == [] and again.kind == "error" and "不太确定你遇到的是哪种情况" in again.say
     _, (_, none) = talk(engine, "淘宝运费谁出", "都不是")  # none of the near misses: what weiquan covers
     assert none.scenario is None and none.kind == "out_of_scope" and none.asking is None and "七天无理由退货" in none.say
 

@@ -1,6 +1,7 @@
 """The Conversation, scripted as a person would type it, through `weiquan chat --plain --json`."""
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -87,7 +88,7 @@ def test_follow_ups_evidence_escalation_language_and_restart():
     assert replies[4]["lang"] == "en" and "Yes" in replies[4]["say"]
     assert replies[5]["scenario"] is None and replies[5]["facts"] == {}
     assert replies[6]["scenario"] is None and replies[6]["lang"] == "en"  # English was fixed: rejected (or a near
-    assert "help with" in replies[6]["say"] and not has_han(replies[6]["say"])  # miss offered) in English
+    assert re.search("help with|which situation", replies[6]["say"]) and not has_han(replies[6]["say"])  # miss offered) in English
 
 
 def test_stated_facts_are_never_asked_again():
