@@ -81,6 +81,9 @@ _NOT_MAINLAND = re.compile(r"台湾|香港|澳门|虾皮|shopee|pchome|露天拍
 # a period rather than a day: asked which day of it, not told it is no date
 _VAGUE_DATE = re.compile(r"^(?:上周|上个?星期|上个?礼拜|上个?月|前几天|前阵子|最近|这周|这个月|本周|本月|"
                          r"last week|last month|this week|this month|a few days ago|recently|the other day)$")
+# "其实", "记错了", "sorry, it was …": what follows corrects what was said, however long the message
+_CORRECTING = re.compile(r"不对|不是的|记错|搞错|说错|写错|弄错|其实|应该是|更正|纠正|改一下|更正一下|"
+                         r"\bactually\b|\bsorry\b|\bi mean\b|\bcorrection\b|\bmistake\b|\bwrong date\b|\bnot .{1,20}, (?:it was|it's)\b", re.I)
 _NUMBER_ONLY = re.compile(r"^\s*[¥￥]?\s*\d[\d,.]*\s*(?:元|块|yuan|rmb)?\s*$", re.I)
 
 
@@ -516,9 +519,12 @@ class Conversation:
                 chosen = candidate.id
         stay = _NO.match(lowered) or lowered in (str(len(candidates) + 1), "no")
         side = None
+        own: dict[str, Any] = {}
         if chosen is None and not stay:
             side = self._side_question(text)  # about the topic at hand ("要准备什么证据"): answered, and it stays
-            if side is None and not self._missed(TOPIC, 1):
+            if side is None:  # a fact of the topic at hand ("上周五", "其实是拼多多"): kept, and it stays
+                own = {k: v for k, v in self._extract(text).items() if k in self._scenario_facts() and k != "role"}
+            if side is None and not own and not self._missed(TOPIC, 1):
                 return self._offer_topic(error=self._text("bad_choice"))
             stay = side is None  # a second reply that is no choice: the person goes on with this topic
         topic_text, resume = self.topic_text, self.resume
@@ -526,6 +532,12 @@ class Conversation:
         if side is not None:
             self.asking = resume
             return self._resume_after(side, resume) if resume else side
+        if own:
+            changed = self._store(own, "answer")
+            if resume and resume in changed:  # the very fact that was being asked
+                return self._evaluate().noted(self._updated(changed))
+            if changed:
+                return self._ask(resume).noted(self._updated(changed)) if resume else self._corrected(changed)
         if stay:
             turn = self._ask(resume) if resume else self._evaluate()
             return turn.noted(self._text("kept_topic"))
@@ -603,9 +615,9 @@ class Conversation:
         self.asking = None
         return self._evaluate()
 
-    def _corrected(self, names: list[str]) -> Turn:
+    def _corrected(self, names: list[str], note: str | None = None) -> Turn:
         """The answer after a corrected fact; said in two lines when it did not change (the whole verdict again
-        after every correction was 20–30 lines to read for nothing new)."""
+        after every correction was 20–30 lines to read for nothing new). `note`: said first instead of the update."""
         before = self.last.verdict if self.last else None
         turn = self._evaluate()
         after = turn.verdict
@@ -615,7 +627,7 @@ class Conversation:
             headline = verdict_lines(self.kb, self.kb.scenarios[self.scenario], after, self.lang, self.today,
                                      self.evaluator.calendar)[:2]
             turn = replace(turn, say=self._text("unchanged", verdict="\n".join(headline)), kind="unchanged")
-        return turn.noted(self._updated(names))
+        return turn.noted(note or self._updated(names))
 
     def _updated(self, names: list[str]) -> str:
         """"已更新：平台=京东。": the facts just stored, said back."""
@@ -763,14 +775,23 @@ class Conversation:
         stated = self._extract(text)
         own = {k: v for k, v in stated.items() if k in self.facts or k in self._scenario_facts()}
         # A short message giving this topic's facts is a correction ("其实是11月10号收到的"), whatever else it
-        # resembles; otherwise another topic comes first: the facts of a message about it belong to it.
-        correction = set(own) - {"role"} and not _longer_than(text, han=12, words=8)
+        # resembles, and so is a longer one that says it corrects ("不对不对，是上上周日收到的，我记错了"); a short
+        # side question ("去哪投诉", "还可以去12315吗") is about this topic too. Otherwise another topic comes
+        # first: the facts of a message about it belong to it.
+        short = not _longer_than(text, han=12, words=8)
+        correction = set(own) - {"role"} and (short or (_CORRECTING.search(normalise(text)) and not _longer_than(text, han=30, words=20)))
+        side = self._side_question(text) if short and not correction else None
+        if side is not None:
+            return side
         other = None if correction else self._other_topic(text)
         if other is not None:
             return self._propose(other, text)
         changed = self._store(own, "answer")
         if changed:
             return self._corrected(changed)
+        if correction:  # "卖家已发货" once more: nothing new, and no other topic either
+            facts = ", ".join(f"{self._label(n)}={self._value(n)}" for n in own if n != "role")
+            return self._corrected([], note=self._text("restated", facts=facts))
         if _NUMBER_ONLY.match(text):
             if "price" not in self._scenario_facts():
                 return self._again(self._text("no_amount"), "small_talk")
@@ -801,6 +822,8 @@ class Conversation:
             why = definition.why.get(self.lang) if definition is not None and definition.why else None
             return self._again(self._text("why", why=why) if why else self._text("why_generic", label=self._label(self.asking)), "why")
         kind = side_question(text)
+        if kind == "draft":
+            return self._draft(text)
         if kind == "evidence":
             verdict = self.last.verdict if self.last else None
             items = (verdict.outcome.evidence if verdict else None) or scenario.evidence
@@ -821,6 +844,26 @@ class Conversation:
             return self._again(self._text("after_questions"), "answer") if self._interviewing else self._evaluate()
         return None
 
+    def _draft(self, text: str) -> Turn:
+        """The draft asked for, filled from what the conversation knows (blanks marked for the rest), and where
+        the others are: `case export` on a kept case writes them all."""
+        from .chat_drafts import conversation_case, pick
+        from .drafts import render_drafts
+
+        scenario = self.kb.scenarios[self.scenario]
+        verdict = self.last.verdict if self.last else None
+        evidence = (verdict.outcome.evidence if verdict else None) or scenario.evidence
+        case = conversation_case(self.scenario, scenario.title.get(self.lang), self.lang, self.facts, evidence, self.today)
+        made, refused = render_drafts(self.kb, case, self.today, self.lang)
+        draft = pick(text, made)
+        if draft is None:
+            why = "；".join(f"{title}：{reason}" for title, reason in refused) if refused else ""
+            return self._again(self._text("no_draft", why=why), "draft")
+        others = "、".join(d.title for d in made if d is not draft) if self.lang == "zh" else ", ".join(d.title for d in made if d is not draft)
+        lines = [f"{draft.title}（{draft.who}）" if self.lang == "zh" else f"{draft.title} ({draft.who})", "", draft.body.rstrip(), ""]
+        lines.append(self._text("draft_more", others=others) if others else self._text("draft_blanks"))
+        return self._again("\n".join(lines), "draft")
+
     @property
     def _interviewing(self) -> bool:
         """A fact is being asked for (not a choice of scenario or topic)."""
@@ -830,6 +873,8 @@ class Conversation:
         """A part of the verdict asked for on its own (the money, the deadline); while facts are still being asked
         for, it comes once they are in; when some cannot be had, the answer says which are needed."""
         verdict = self.last.verdict if self.last else None
+        if verdict is None and not self._interviewing:  # asked while another topic is offered: the verdict at hand
+            verdict = self._evaluation().verdict
         if verdict is None:
             return self._again(self._text("after_questions"), kind) if self._interviewing else self._evaluate()
         return self._again("\n".join(lines_of(verdict)), kind)

@@ -12,10 +12,16 @@ WHY_ASKED = re.compile(r"有什么用|有啥用|为什么问|为什么要|为啥
 # First match wins, so the order matters: "卖家拒绝怎么办" is escalation before it is steps, "how long do I have"
 # a deadline before it is a duration.
 _KINDS = [
+    # "帮我写申诉" / "write the complaint for me" is a draft before it is an appeal or a complaint
+    ("draft", r"(?:写|起草|草拟|拟)(?:一?[下个份封段条])?[^，。？?!！]{0,12}?(?:消息|的话|话术|信|申诉|投诉|说明|声明|答复|回复|诉状|文书|模板|理由)|"
+              r"怎么(?:跟|和|对|给)(?:卖家|商家|客服|买家|平台)说|该怎么说|"
+              r"\b(?:write|draft|compose)\b.{0,30}\b(?:message|appeal|statement|complaint|letter|reply|email|text|notice)|"
+              r"what (?:should|do) i (?:say|write) to|how (?:should|do) i (?:word|phrase)"),
     ("evidence", r"证据|材料|准备什么|要什么|截图|凭证|evidence|proof|documents?|what (?:do|should) i (?:need|prepare|gather)"),
     ("compensation", r"赔多少|赔偿|能赔|赔钱|补偿|索赔|几倍|三倍|十倍|假一赔|compensat|damages|punitive|"
                      r"how much (?:can|could|will|do|would) i (?:get|claim|receive)"),
     ("escalation", r"拒绝|不理|不处理|不同意|不接受|不配合|不退|然后呢|下一步|怎么升级|投诉|举报|12315|消协|起诉|输了|判输|败诉|"
+                   r"(?:去|在|到)?哪(?:里|儿)?(?:申诉|维权)|"
                    r"refus|ignor|won'?t|what if|what next|next step|escalat|complain|report (?:it|them|the seller)|sue|"
                    r"if i lose|lose the|i lost"),
     ("steps", r"怎么做|怎么办|怎么操作|步骤|怎么申请|如何申请|在哪申请|在哪里申请|怎么弄|what (?:should|do) i do|how do i|"

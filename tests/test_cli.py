@@ -244,3 +244,21 @@ def test_a_one_shot_answer_that_ends_on_a_question_says_where_to_answer_it():
     assert "weiquan chat" not in done  # a verdict: nothing left to answer
     batch = run_cli("ask", "-", stdin="my parcel never arrived\n".encode()).stdout.decode()
     assert "weiquan chat" not in batch
+
+
+def test_a_platforms_own_rules_and_the_food_law_are_shown_only_where_they_apply():
+    def titles(question, *args):
+        answer = ask_json(question, *args)["answer"]
+        return [s["title"] for s in answer["sources"]], answer["steps"]
+
+    sources, steps = titles("拼多多买的充电宝鼓包了，商家不给退")
+    assert not any("淘宝" in s or "食品" in s for s in sources) and not any("检测费" in s for s in steps)
+    sources, steps = titles("淘宝买的充电宝鼓包了，商家不给退")
+    assert any("淘宝平台争议处理规则" in s for s in sources) and any("检测费" in s for s in steps)
+    assert not any("食品安全法" in s for s in sources)
+    sources, _ = titles("淘宝买的零食过期了，商家不给退")
+    assert any("食品安全法" in s for s in sources)
+    sources, steps = titles("京东买的包是假的", "--scenario", "fake_goods")
+    assert not any("天猫" in s or "淘宝" in s for s in sources + steps)
+    sources, steps = titles("天猫买的包是假的", "--scenario", "fake_goods")
+    assert any("假一赔四" in s for s in sources) and any("假一赔四" in s for s in steps)

@@ -358,7 +358,7 @@ def test_a_short_correction_in_other_words_corrects_instead_of_changing_topic(en
 
 
 def test_a_question_about_the_topic_at_hand_while_another_is_offered_keeps_it(engine):
-    conversation, turns = talk(engine, "我是淘宝卖家，买家退回来的是空盒子", "是", "还有几天可以申诉", "要准备什么证据")
+    conversation, turns = talk(engine, "我是淘宝卖家，买家退回来的是空盒子", "是", "另外还有个买家投诉我卖假货", "要准备什么证据")
     assert turns[2].asking == TOPIC
     assert turns[3].kind == "evidence" and turns[3].scenario == "seller_return_fraud" and conversation.asking != TOPIC
 
@@ -535,3 +535,88 @@ def test_a_correction_that_changes_nothing_says_so_in_two_lines(engine):
     assert turns[2].kind == "unchanged" and turns[2].say.startswith("已更新：平台=京东。\n结论没有变")
     assert len(turns[2].say.splitlines()) == 4 and turns[2].verdict is not None  # the verdict still travels (JSON)
     assert turns[3].kind == "answer" and turns[3].verdict.status == "window_passed"  # a change is shown in full
+
+
+def test_not_sure_of_the_order_status_is_answered_for_goods_that_came(engine):
+    """Goods that came in the wrong size were shipped: "idk" of the order status is answered for "shipped", not
+    "paid, not shipped" ("it has not shipped yet — check it when it arrives" to someone holding the parcel)."""
+    for first, unsure in (("拼多多买的鞋子尺码发错了，我拍的42给我发了40", "不知道"),
+                          ("淘宝买的裤子发错颜色了，我要的黑色给我发了个灰色", "不确定")):
+        conversation, turns = talk(engine, first, unsure)
+        verdict = turns[-1].verdict
+        assert turns[0].asking == "order_status" and verdict is not None and verdict.status == "eligible"
+        assert ("order_status", "shipped") in [(a.fact, a.value) for a in verdict.assumed]
+
+
+def test_an_order_whose_parcel_was_received_is_never_taken_as_unshipped(engine):
+    from assistant.eligibility import Evaluator
+    from knowledge_base.view import View
+
+    scenario = engine.kb.scenarios["not_as_described"]
+    plain = View({**scenario, "questions": [View({**q, "if_unsure": None}) for q in scenario.questions]})  # without its if_unsure
+    evaluator = Evaluator(engine.kb)
+    facts = {"platform": "taobao", "purchase_purpose": "personal"}
+
+    def assumed_status(known):
+        verdict = evaluator.evaluate(plain, known, TODAY, frozenset({"order_status"})).verdict
+        return dict((a.fact, a.value) for a in verdict.assumed)["order_status"]
+
+    assert assumed_status(facts) == "paid"  # nothing says it came: the first choice, as before
+    assert assumed_status({**facts, "received_date": dt.date(2026, 11, 18)}) == "shipped"
+
+
+def test_a_known_fact_said_again_is_no_new_topic(engine):
+    conversation, turns = talk(engine, "拼多多买的充电宝，物流显示已经签收了可我根本没收到", "卖家已发货")
+    assert turns[0].verdict is not None and turns[1].asking is None and turns[1].scenario == "not_received"
+    assert "和之前说的一样" in turns[1].say and "结论没有变" in turns[1].say
+
+
+def test_a_short_side_question_after_a_verdict_is_about_this_topic(engine):
+    for question, kind in (("去哪投诉", "escalation"), ("还可以去12315吗", "escalation"), ("要去哪里申诉", "escalation")):
+        conversation, turns = talk(engine, "淘宝买的耳机收到就坏了，卖家不给退，11月20号签收的", question)
+        assert turns[1].kind == kind and turns[1].scenario == "quality_problem" and turns[1].asking is None, question
+
+
+def test_a_longer_correction_that_says_so_corrects_the_date(engine):
+    conversation, turns = talk(engine, "tb上买了件羽绒服599，11月16号到的，不喜欢想退", "不对不对，是上上周日收到的，我记错了")
+    assert turns[1].scenario == "seven_day_return" and turns[1].asking is None and "已更新" in turns[1].say
+    assert conversation.facts["received_date"].value == dt.date(2026, 11, 8)
+
+
+def test_while_another_topic_is_offered_money_thanks_and_facts_of_this_one_are_answered(engine):
+    start = ("tb上买了件羽绒服599，11月16号到的，不喜欢想退", "另外一单买的鞋子一直没发货")
+    conversation, turns = talk(engine, *start, "能赔多少")
+    assert turns[1].asking == TOPIC and turns[2].kind == "compensation" and "没有退款之外的赔偿" in turns[2].say
+    conversation, turns = talk(engine, *start, "谢谢")
+    assert turns[2].asking == TOPIC and turns[2].say.startswith("不客气") and not turns[2].error
+    conversation, turns = talk(engine, *start, "其实是11月17号收到的")
+    assert turns[2].scenario == "seven_day_return" and conversation.facts["received_date"].value == dt.date(2026, 11, 17)
+    assert "已更新" in turns[2].say and conversation.asking != TOPIC
+
+
+def test_not_sure_which_scenario_asks_for_a_description_and_keeps_the_choice(engine, monkeypatch):
+    _rejecting(monkeypatch, [("seven_day_return", 0.3), ("not_received", 0.06), ("quality_problem", 0.05)])
+    conversation, (offered, unsure, picked) = talk(engine, "淘宝运费谁出", "不确定", "2")
+    assert offered.asking == unsure.asking == SCENARIO and not unsure.error and "讲讲发生了什么" in unsure.say
+    assert picked.scenario == "not_received"
+
+
+def test_help_and_the_date_are_answered_and_an_open_question_is_asked_again(engine):
+    conversation, turns = talk(engine, "help", "今天几号", "淘宝买的外套不喜欢了想退", "今天几号", "你能做什么")
+    assert "weiquan" in turns[0].say and turns[0].lang == "en" and turns[0].scenario is None
+    assert "2026-11-21" in turns[1].say and "星期六" in turns[1].say
+    assert turns[3].asking == turns[2].asking == "received_date" and "2026-11-21" in turns[3].say and not turns[3].error
+    assert turns[4].asking == "received_date" and "维权助手" in turns[4].say
+
+
+def test_a_draft_asked_for_in_the_chat_is_written_from_what_the_conversation_knows(engine):
+    conversation, turns = talk(engine, "淘宝买的耳机收到就坏了，卖家不给退，11月20号签收的，花了299", "帮我写一下给卖家的话",
+                               "帮我写个12315投诉")
+    message, complaint = turns[1], turns[2]
+    assert message.kind == "draft" and message.say.startswith("给卖家的消息") and "299元" in message.say
+    assert "2026年11月20日，我签收了该商品" in message.say and "【待填写：订单号】" in message.say
+    assert complaint.say.startswith("12315 投诉") and "给卖家的消息" in complaint.say.splitlines()[-1]
+    conversation, turns = talk(engine, "I run a taobao shop, a buyer complained my phone cases are counterfeit, got the notice today",
+                               "write the appeal for me")
+    assert turns[1].kind == "draft" and turns[1].say.startswith("Appeal against a counterfeit complaint")
+    assert turns[1].scenario == "seller_counterfeit_accusation"

@@ -111,3 +111,25 @@ def test_a_doubled_escape_in_a_pattern_is_refused_with_its_line(kb_copy):
     assert any(re.match(r"facts\.yaml:\d+: facts\.item_excluded\.extract\.true: pattern .* doubled escape", p) for p in found), found
     edit(facts, "['\\\\bcustom made\\\\b']", "['\\bcustom made\\b']")
     load(kb_copy)  # written as meant, it loads
+
+
+def test_conditions_on_steps_sources_and_choices_read_known_facts_and_real_values(kb_copy):
+    want = kb_copy / "scenarios" / "want_return.yaml"
+    edit(want, "  - {zh: 申请退货。, en: Apply for a return.}",
+         "  - {zh: 申请退货。, en: Apply for a return., when: \"platform == 'tmal'\"}\n"
+         "  - {zh: 天猫。, en: Tmall., when: \"days_since(received_date) > 3\"}")
+    edit(want, "    confidence: P", "    confidence: P\n    when: \"plattform == 'tmall'\"")
+    edit(want, "  - {fact: item_excluded, assume: false,", "  - {fact: item_excluded, if_unsure: maybe, assume: false,")
+    found = problems_of(kb_copy)
+    assert f"scenarios/want_return.yaml:{line_of(want, 'tmal')}: condition compares 'platform' with 'tmal', which is not one of its values (did you mean 'tmall'?)" in found
+    assert f"scenarios/want_return.yaml:{line_of(want, 'days_since')}: this condition reads facts only (no date functions)" in found
+    assert any(p.startswith(f"scenarios/want_return.yaml:{line_of(want, 'plattform')}: condition uses unknown fact 'plattform'") for p in found)
+    assert any("if_unsure: 'maybe' is not a choice of 'item_excluded' (True, False)" in p for p in found)
+
+
+def test_a_rule_comparing_a_choice_with_a_value_it_does_not_have_is_refused(kb_copy):
+    want = kb_copy / "scenarios" / "want_return.yaml"
+    edit(want, '{when: "item_excluded", outcome: excluded}', '{when: "item_excluded and platform in [\'taobao\', \'jingdong\']", outcome: excluded}')
+    edit(want, "  - received_date\n", "  - received_date\n  - platform\n")
+    found = problems_of(kb_copy)
+    assert any("condition compares 'platform' with 'jingdong', which is not one of its values" in p for p in found)
