@@ -31,6 +31,9 @@ _NO = re.compile(r"(?:否|不|不是|不对|没|没有|没呢|还没|还没有|�
 _YES_LEADING = re.compile(r"^(?:是的?|对的?|嗯+|恩+|没错|当然|yes|yeah|yep|yup|sure|correct|right|of course|indeed)(?:[\s,，.。!！]|$)")
 _NO_LEADING = re.compile(r"^(?:不是|没有|不对|否|还没有?|并没有|no|nope|nah|not yet|never)(?:[\s,，.。!！]|$)|^(?:没|未|不)")
 _POSSESSION = re.compile(r"^有(?!没|点|些|问题)")  # 有截图, 有视频: "do you have …" answered yes
+# "about 200", "大概两百左右": the number is the answer (a price need not be exact to the yuan)
+_APPROX = re.compile(r"^(?:about|around|roughly|approx(?:imately|\.)?|maybe|like|大概|大约|差不多|约|大致|估计)\s*|"
+                     r"\s*(?:左右|上下|吧|ish|or so)$", re.I)
 _DONE = re.compile(r"(?:^已|^已经|了$|过$|完了$|好了$)")  # 签收了, 已签收, 收到了, 剪过
 _DONE_EN = re.compile(r"^(?:i|we|they|it|he|she)(?:'ve| have| has)? (?:already |just )?[a-z]+ed\b")
 
@@ -83,6 +86,12 @@ def _number(name: str, definition, text: str, today: dt.date) -> Any:
             raise
         first = exc
     normalised = read(text)
+    plain = _APPROX.sub("", _APPROX.sub("", normalised.strip(_PUNCTUATION)))
+    if plain != normalised.strip(_PUNCTUATION):
+        try:
+            return parse_number_value(name, kind, plain)
+        except FactError:
+            pass
     if name.endswith("_hours"):  # 48小时, 3天 (= 72 hours), within 2 days
         match = re.search(r"(\d{1,4}(?:\.\d+)?|[一二两三四五六七八九十]{1,3}) ?(?:个)? ?(小时|h|hours?|天|日|days?)", normalised)
         if match:

@@ -84,6 +84,7 @@ _VAGUE_DATE = re.compile(r"^(?:上周|上个?星期|上个?礼拜|上个?月|前
 # "其实", "记错了", "sorry, it was …": what follows corrects what was said, however long the message
 _CORRECTING = re.compile(r"不对|不是的|记错|搞错|说错|写错|弄错|其实|应该是|更正|纠正|改一下|更正一下|"
                          r"\bactually\b|\bsorry\b|\bi mean\b|\bcorrection\b|\bmistake\b|\bwrong date\b|\bnot .{1,20}, (?:it was|it's)\b", re.I)
+_FOREIGN_MONEY = re.compile(r"\$|\busd\b|\bdollars?\b|\beuros?\b|€|£|\bpounds?\b|美元|美金|欧元|英镑|港币|台币|新台币")
 _NUMBER_ONLY = re.compile(r"^\s*[¥￥]?\s*\d[\d,.]*\s*(?:元|块|yuan|rmb)?\s*$", re.I)
 
 
@@ -667,6 +668,8 @@ class Conversation:
         if isinstance(exc, DateError) and exc.future is not None:
             return self._text("future_date", value=exc.future.isoformat(), today=self.today.isoformat())
         definition = self._definition(name)
+        if definition.type in ("number", "integer") and _FOREIGN_MONEY.search(normalise(text)):
+            return self._text("in_yuan", value=text.strip())  # amounts are counted in yuan; no rate is guessed
         if definition.type == "date" and _VAGUE_DATE.match(normalise(text).strip(" .。!！")):
             return self._text("vague_date", value=text.strip())  # "上周": which day of it
         kind = {"enum": "bad_enum", "date": "bad_date", "number": "bad_number", "integer": "bad_number", "boolean": "bad_boolean"}
@@ -773,6 +776,8 @@ class Conversation:
         """A message once the scenario's questions are answered: a correction, a side question, another topic, or
         a plain number (the price, where the scenario uses one)."""
         stated = self._extract(text)
+        if "role" in self.facts and stated_role(text) is None:  # "前天收到的通知" is no buyer speaking: a role said stands
+            stated.pop("role", None)
         own = {k: v for k, v in stated.items() if k in self.facts or k in self._scenario_facts()}
         # A short message giving this topic's facts is a correction ("其实是11月10号收到的"), whatever else it
         # resembles, and so is a longer one that says it corrects ("不对不对，是上上周日收到的，我记错了"); a short

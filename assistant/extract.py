@@ -140,8 +140,20 @@ def _resolve(kind: str, groups: tuple, today: dt.date) -> dt.date:
     if kind == "month_day":
         back = {"上上": 2, "上": 1, "这": 0, "本": 0}[groups[0]]
         return _months_back(today, back, int(parse_number(groups[1])))
-    if kind in ("md_zh", "md_dot"):
+    if kind == "md_zh":
         return _most_recent(today, int(parse_number(groups[0])), int(parse_number(groups[1])))
+    if kind == "md_dot":  # 11/3 (month first, as in China and the US) or 20/11 (day first, as in Britain): the
+        # reading that is a date, and of two the more recent one — a dispute is about a recent purchase
+        first, second = int(groups[0]), int(groups[1])
+        readings = []
+        for month, day in ((first, second), (second, first)):
+            try:
+                readings.append(_most_recent(today, month, day))
+            except ValueError:
+                pass
+        if not readings:
+            raise ValueError(f"{first}/{second} is no date")
+        return max(readings)
     if kind == "festival":
         month, day = {"十一": (11, 11), "11": (11, 11), "十二": (12, 12), "12": (12, 12), None: (6, 18)}[groups[1]]
         if groups[0]:
@@ -273,7 +285,7 @@ _AMOUNT = re.compile(
     r"(?P<approx>多|几|来|余|左右)? ?(?P<unit>元|块钱|块|圆|rmb|yuan|cny|人民币|dollars?|usd)?(?![a-z])"
 )
 _PRICE_CUE = re.compile(r"(?:花了|付了|实付|付款|价格|价值|售价|标价|单价|总价|一共|总共|共|才|消费|买的|买了|原价|"
-                        r"\bpaid|\bcost|\bspent|\bfor|\bprice[ds]?|\bpriced at|\bworth|\btotal)[^，,。;；]{0,4}$")
+                        r"\bpaid\b|\bcost(?:s|ed)?\b|\bspent\b|\bfor\b|\bprice[ds]?\b|\bpriced at\b|\bworth\b|\btotal\b)[^，,。;；]{0,4}$")
 _PRICE_AFTER = re.compile(r" ?(?:买的|买了|买来|入手|拍的|拍下|bought|paid)")
 _NOT_PRICE_CUE = re.compile(r"(?:赔|补偿|赔偿|运费|邮费|快递费|差价|红包|优惠|券|返现|返|定金|押金|保证金|罚|扣|退了|退款|退回|"
                             r"compensation|shipping|postage|refund(?:ed)?|deposit|fine|coupon|penalty|sues?|fees?|discount|折扣)[^，,。;；]{0,8}$")
@@ -308,7 +320,10 @@ def money_amounts(text: str) -> list[float]:
 
 
 def _money_facts(text: str) -> dict:
+    """The price (an amount written as money first: in "Air Force 1 … paid 459 RMB" the price is 459), and a
+    compensation the seller promised."""
     facts: dict = {}
+    cued_only = None  # an amount only a cue word makes money ("花了299"): the price unless one is written as money
     for start, end, value, marked in amounts(text):
         before = text[max(0, start - 20):start]
         if _PROMISED_COMPENSATION.search(before):
@@ -318,8 +333,14 @@ def _money_facts(text: str) -> dict:
         if _NOT_PRICE_CUE.search(before) or _NOT_PRICE_AFTER.match(text[end:end + 12]) or _COUNTED.match(text[end:end + 7]):
             continue  # compensation, postage, a discount; 3天, 2件, 5 days
         cued = _PRICE_CUE.search(before) or _PRICE_AFTER.match(text[end:end + 8])
-        if (marked or cued) and 0 < value <= MAX_PRICE and "price" not in facts:
+        if not 0 < value <= MAX_PRICE or "price" in facts:
+            continue
+        if marked:
             facts["price"] = _plain(value)
+        elif cued and cued_only is None:
+            cued_only = _plain(value)
+    if "price" not in facts and cued_only is not None:
+        facts["price"] = cued_only
     return facts
 
 

@@ -41,6 +41,7 @@ ANSWERS = [
     # amounts
     ("price", "299", 299), ("price", "¥1,299.00", 1299), ("price", "2.5万", 25000), ("price", "两百五", 250), ("price", "花了100", 100),
     ("price", "一万二", 12000), ("price", "1.5k", 1500), ("price", "299元", 299), ("price", "大概三千吧", 3000),
+    ("price", "about 200", 200), ("price", "200左右", 200), ("price", "大约 1,299 元", 1299), ("price", "$30", REFUSED),
     ("price", "1,2,3", REFUSED), ("price", "9" * 400, REFUSED), ("price", "0", REFUSED), ("price", "-5", REFUSED), ("price", "1e400", REFUSED),
     ("price", "nan", REFUSED), ("price", "inf", REFUSED), ("price", "2亿", REFUSED), ("price", "几百", REFUSED),
     ("promised_compensation", "50", 50), ("promised_compensation", "赔50元", 50),

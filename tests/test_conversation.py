@@ -620,3 +620,11 @@ def test_a_draft_asked_for_in_the_chat_is_written_from_what_the_conversation_kno
                                "write the appeal for me")
     assert turns[1].kind == "draft" and turns[1].say.startswith("Appeal against a counterfeit complaint")
     assert turns[1].scenario == "seller_counterfeit_accusation"
+
+
+def test_an_amount_in_dollars_is_asked_again_in_yuan_and_a_stated_role_stands(engine):
+    conversation, turns = talk(engine, "I ordered Nike shoes on taobao, got them yesterday and they are fake", "I paid $30", "about 200")
+    assert turns[1].asking == "price" and "not in yuan" in turns[1].say and "price" not in turns[1].facts
+    assert conversation.facts["price"].value == 200 and turns[2].verdict is not None
+    conversation, turns = talk(engine, "我是淘宝小卖家，卖运动鞋的，被品牌方投诉售假", "前天收到的通知")
+    assert conversation.facts["role"].value == "seller" and "身份" not in turns[1].say

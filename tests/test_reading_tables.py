@@ -296,6 +296,9 @@ DATES = [
     ("付款都快一周了还显示待发货", "paid_date", ABSENT),
     ("商品页说24小时发货，现在三天了还没发", "paid_date", d(11, 18)),
     ("my order hasn't been sent out four days after payment", "paid_date", d(11, 17)),
+    # day first (Britain) where month first is no date; of two readings the more recent
+    ("received it on 20/11", "received_date", d(11, 20)), ("received on 3/11", "received_date", d(11, 3)),
+    ("11/3签收的", "received_date", d(11, 3)),
 ]
 
 
@@ -313,6 +316,9 @@ AMOUNTS = [
     ("买了3件", ABSENT), ("7天无理由", ABSENT), ("花了1,2,3", ABSENT), ("花了" + "9" * 400 + "元", ABSENT),
     ("花了1e400元", ABSENT), ("$50", ABSENT), ("一千多块", ABSENT), ("价格2亿元", ABSENT), ("双十一买的", ABSENT),
     ("the shop agreed to a 50 yuan discount", ABSENT),
+    # a model number named before the price is no price; an amount written as money wins over one only cued
+    ("I ordered a pair of Nike Air Force 1 from a Taobao shop, paid 459 RMB", 459), ("a costume for 80 yuan", 80),
+    ("买了iPhone 15，付了5999元", 5999), ("花了299", 299),
 ]
 
 
