@@ -73,7 +73,7 @@ def _title(kb, scenario_id: str, lang: str) -> str:
 def write_private(path_text: str, text: str, *, force: bool) -> Path:
     """Write a file only the user can read (0600), atomically (temp file + rename, so a full disk or a crash
     never leaves half a file or destroys the old one), refusing to replace one without --force."""
-    import tempfile
+    from .private_files import write_private_file
 
     cli = _cli()
     path = Path(os.path.expanduser(path_text))
@@ -81,24 +81,10 @@ def write_private(path_text: str, text: str, *, force: bool) -> Path:
         raise cli.UsageError(f"--out: {path} is a folder; give a file name")
     if os.path.lexists(path) and not force:
         raise cli.UsageError(f"{path} exists; add --force to replace it")
-    folder = path.parent if str(path.parent) else Path(".")
-    temp = None
     try:
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")  # created 0600
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-        temp = None
+        write_private_file(path, text)
     except OSError as exc:
         raise cli.StoreFailure(f"{path}: {exc.strerror or exc}; nothing was written") from None
-    finally:
-        if temp is not None:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
     return path
 
 

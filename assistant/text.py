@@ -51,10 +51,15 @@ def _s2t():
     return opencc.OpenCC("s2tw")  # Taiwan standard characters (為, 裡), the most common traditional script online
 
 
+# OpenCC's slips, as Taiwan and Hong Kong write the words: 回复 (reply) is no 回複 (a repeat), 面单 (the waybill)
+# after 和 was read as 和面 (kneading dough), and 平台 / 后台 are written with 台 online
+_TRADITIONAL_FIXES = {"回複": "回覆", "麵單": "面單", "平臺": "平台", "後臺": "後台"}
+_FIXES = re.compile("|".join(_TRADITIONAL_FIXES))
+
+
 @lru_cache(maxsize=4096)  # the knowledge base's texts are converted again for every traditional-script reply
 def to_traditional(text: str) -> str:
-    # OpenCC's character table turns 回复 (reply) into 回複 (a repeat); Taiwan and Hong Kong write 回覆
-    return _s2t().convert(text).replace("回複", "回覆")
+    return _FIXES.sub(lambda m: _TRADITIONAL_FIXES[m.group()], _s2t().convert(text))
 
 
 def script_of(text: str) -> str | None:

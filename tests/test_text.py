@@ -30,3 +30,4 @@ def test_reply_is_written_as_taiwan_and_hong_kong_write_it():
     from assistant.text import to_traditional
 
     assert to_traditional("请回复选项编号") == "請回覆選項編號" and to_traditional("复制") == "複製"
+    assert to_traditional("保留外包装和面单，申请平台介入，卖家后台") == "保留外包裝和面單，申請平台介入，賣家後台"

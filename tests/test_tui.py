@@ -3,6 +3,7 @@ at 80×24 and 120×36 in Chinese and English, and snapshots that do not depend o
 import asyncio
 import datetime as dt
 import os
+import stat
 
 import pytest
 
@@ -254,6 +255,9 @@ def test_browser_new_conversation_help_and_save(weiquan_home):
         await settled(pilot, lambda: os.path.exists(path))
         saved = open(path, encoding="utf-8").read()
         assert saved.startswith("# 收到假货") and "¥1196" in saved and "- [ ]" in saved
+        if os.name == "posix":  # it holds the person's facts: theirs alone, in an answers folder theirs alone
+            assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+            assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
         await pilot.press("ctrl+n")
         await settled(pilot, lambda: not cards(app))
         assert app.last_turn is None

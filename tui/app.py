@@ -387,10 +387,12 @@ class WeiquanApp(App[None]):
 
             cards = self.query(VerdictCard)
             ticked = cards.last().ticked if cards else set()
+            from assistant.private_files import make_private_folder, write_private_file
+
             target = Path(path).expanduser()
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(answer_markdown(self.engine.kb, turn, self.today, self.conversation.evaluator.calendar, ticked), encoding="utf-8")
+            try:  # the answer holds the person's facts: 0600, in folders only they can open when weiquan makes them
+                make_private_folder(target.parent)
+                write_private_file(target, answer_markdown(self.engine.kb, turn, self.today, self.conversation.evaluator.calendar, ticked))
             except OSError as exc:
                 self.notify(f"{target}: {exc.strerror}", severity="error")
                 return
