@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from types import SimpleNamespace
 
-from .text import ASKED, SPACE_IN_HAN, SUPPOSED, NumberError, covers, negations, normalise, parse_number
+from .text import ASKED, CLAIMED, SPACE_IN_HAN, SUPPOSED, NumberError, covers, negations, normalise, parse_number
 
 LIMIT = 4000  # characters of a message read for facts (a long post states its facts early)
 ANSWER_LIMIT = 1000  # characters of a typed answer read for a date
@@ -48,7 +48,7 @@ _DATE_PATTERNS: list[tuple[str, str]] = [
     ("month_day", rf"(上上|上|这|本)个?月({_DAY}) ?[日号]"),
     ("md_zh", rf"(?<![\d年])({_DAY})月份?({_DAY})(?:[日号]|(?![\d月天日个]))"),
     ("festival", r"(去年|今年)?(?:双(十一|11|十二|12)|(?<![\d.])(618)(?![\d.]|\s?(?:元|块)))"),
-    ("md_dot", rf"(?<![\d./¥$])(?<!\d,)(\d{{1,2}})[./](\d{{1,2}}){_NOT_AN_AMOUNT_AFTER}(?![./,]\d)"),
+    ("md_dot", rf"(?<![\d./¥$])(?<!\d,)(\d{{1,2}})([./])(\d{{1,2}}){_NOT_AN_AMOUNT_AFTER}(?![./,]\d)"),
     ("days_ago", rf"({_COUNT}) ?(个)? ?(天|日|周|星期|礼拜|月|小时) ?(?:以前|之前|前|了|过去了)"),
     ("passed", rf"(?:过了|已经|已|都) ?({_COUNT}) ?(个)? ?(天|周|星期|礼拜|月)(?!内|之内|以内|无理由)"),
     ("nth_day", rf"第 ?({_COUNT}) ?天"),
@@ -142,11 +142,11 @@ def _resolve(kind: str, groups: tuple, today: dt.date) -> dt.date:
         return _months_back(today, back, int(parse_number(groups[1])))
     if kind == "md_zh":
         return _most_recent(today, int(parse_number(groups[0])), int(parse_number(groups[1])))
-    if kind == "md_dot":  # 11/3 (month first, as in China and the US) or 20/11 (day first, as in Britain): the
-        # reading that is a date, and of two the more recent one — a dispute is about a recent purchase
-        first, second = int(groups[0]), int(groups[1])
+    if kind == "md_dot":  # 11.3 and 11/3 month first (China, the US), 20/11 day first (Britain): the reading that
+        # is a date; of two with a slash the more recent one (a dispute is about a recent purchase), a dot is Chinese
+        first, separator, second = int(groups[0]), groups[1], int(groups[2])
         readings = []
-        for month, day in ((first, second), (second, first)):
+        for month, day in ((first, second), (second, first))[: 2 if separator == "/" or first > 12 else 1]:
             try:
                 readings.append(_most_recent(today, month, day))
             except ValueError:
@@ -552,13 +552,13 @@ def _any_of(definition) -> re.Pattern | None:
         return None
 
 
-def _read_pattern_fact(definition, text: str, denied, asked, supposed, latest: bool, named: bool):
+def _read_pattern_fact(definition, text: str, denied, asked, supposed, latest: bool, named: bool, claimed=()):
     any_of = _any_of(definition)
     if any_of is not None and any_of.search(text) is None:
         return None
     values = [c.value for c in definition.choices] if definition.type == "enum" else ["true", "false"]
     reach = _NAMED_REACH if len(values) > 2 else ()
-    unstated = asked if named else sorted(asked + supposed)
+    unstated = asked if named else sorted(asked + supposed + (list(claimed) if getattr(definition, "contested", False) else []))
     hits = []
     for value, patterns in definition.extract.items():
         for source in patterns:
@@ -594,10 +594,11 @@ def pattern_facts(text: str, definitions: dict) -> dict:
     denied = negations(text)
     asked = [m.span() for m in ASKED.finditer(text)]
     supposed = [m.span() for m in SUPPOSED.finditer(text)]
+    claimed = [m.span() for m in CLAIMED.finditer(text)]
     facts = {}
     for name, definition in definitions.items():
         if definition.extract:
-            value = _read_pattern_fact(definition, text, denied, asked, supposed, name in _LATEST_WINS, name == "platform")
+            value = _read_pattern_fact(definition, text, denied, asked, supposed, name in _LATEST_WINS, name == "platform", claimed)
             if value is not None:
                 facts[name] = value
     return facts
@@ -617,7 +618,7 @@ def standard_definitions() -> dict:
     finally:
         loader.dispose()
     return {
-        name: SimpleNamespace(type=fact["type"], extract=fact.get("extract") or {},
+        name: SimpleNamespace(type=fact["type"], extract=fact.get("extract") or {}, contested=fact.get("contested", False),
                               choices=[SimpleNamespace(value=str(c["value"])) for c in fact.get("choices") or []])
         for name, fact in data["facts"].items()
     }

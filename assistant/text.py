@@ -196,6 +196,11 @@ ASKED = re.compile(r"([\u4e00-\u9fff])[不没]\1|是否|有无|能否|可否|需
                    r"(?:^|[,.;?!] ?)(?:is|are|was|were) (?:it|this|that|these|those|they)\b")
 # Nor is what is supposed (如果, if) — though a place named in a condition is still where the person shops.
 SUPPOSED = re.compile(r"如果|假如|要是|万一|\bif\b")
+# What the other side says ("商家说是定制款不退", "the seller claims it was used"): their say-so, which the person
+# often asks about, not a fact the person states — read so only for facts marked `contested`.
+CLAIMED = re.compile(r"(?:卖家|商家|店家|客服|老板|对方|店主|掌柜|商城|他们|他|她|还|又|却|非)(?:说|称|声称|坚称|硬说|非说|表示|认为|咬定)|"
+                     r"\b(?:seller|shop|store|they|he|she|service)\b[^,.;]{0,12}?\b(?:says?|said|claims?|claimed|insists?|insisted|told me)\b"
+                     r"(?: that)?(?: (?:it'?s|it is|it was|this is|these are|they'?re|they are|i|i'?ve|i have))?")
 
 
 def negations(text: str) -> list[tuple[int, int]]:

@@ -110,6 +110,8 @@ class FactDefinition(Strict):
         "counted from an earlier day never ends later, so the answer stays on the safe side)")
     choices: list[Choice] = Field(default_factory=list)
     extract: dict[str, list[str]] = Field(default_factory=dict)
+    contested: bool = Field(False, description="the other side's say-so is no statement of it: in \"卖家说是定制款不退\" "
+                            "the person reports the seller's excuse, so the fact is asked or assumed, not read")
 
     @field_validator("extract")
     @classmethod

@@ -45,6 +45,10 @@ NEGATION = [
     ("住酒店被坑了", "is_food", ABSENT),
     # resale_affected: tags, seals, activation, washing — and their denials
     ("吊牌我剪了", "resale_affected", True),
+    # the seller's excuse, reported and often questioned, is no statement of the fact
+    ("商家说是定制款不退，他这样对吗", "item_excluded", ABSENT), ("买的定制T恤能退吗", "item_excluded", True),
+    ("客服说拆了吊牌就不给退", "resale_affected", ABSENT), ("the seller says it is custom made so no return", "item_excluded", ABSENT),
+    ("I used it twice and the seller says no return", "resale_affected", True),
     ("吊牌已经剪掉了，还能七天无理由吗", "resale_affected", True),
     ("吊牌没剪", "resale_affected", False),
     ("吊牌還在，沒拆封", "resale_affected", False),
