@@ -34,7 +34,7 @@ _KINDS = [
     # asked again in other words: the verdict once more (it says what can be had, by when, who pays the postage)
     ("verdict", r"能退吗|能不能退|可以退吗|能退款吗|能不能|可不可以|可以吗|行不行|结论|结果是|运费|邮费|换新|换货|能换吗|钱能退|退钱吗|"
                 r"can i (?:return|still|get a refund)|money back|am i (?:eligible|entitled)|do i qualify|who pays|"
-                r"what'?s the answer|shipping (?:cost|fee)|postage"),
+                r"what'?s the answer|shipping (?:cost|fee)|postage|pay (?:for )?(?:the )?(?:return )?shipping"),
 ]
 _PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _KINDS]
 

@@ -11,8 +11,8 @@ from .text import normalise
 _WORDS = {
     "thanks": r"谢谢你|谢谢您|谢谢|谢了|谢啦|多谢|感谢|非常感谢|(?:thanks|thank you|thank u)(?: (?:so much|very much|a lot))?|many thanks|thx|ty|cheers",
     "bye": r"再见|拜拜|回头见|bye|goodbye|bye bye|see you",  # not 88: it may be a price
-    "hello": r"你好|您好|哈喽|嗨|在吗|在么|在嘛|在不在|有人吗|有人在吗|亲|亲亲|早上好|下午好|晚上好|(?:hi|hello|hey)(?: there)?|hiya|"
-             r"good (?:morning|afternoon|evening)|anyone there|are you there",
+    "hello": r"你好|您好|你好吗|哈喽|嗨|在吗|在么|在嘛|在不在|有人吗|有人在吗|亲|亲亲|早上好|下午好|晚上好|(?:hi|hello|hey)(?: there)?|hiya|"
+             r"good (?:morning|afternoon|evening)|anyone there|are you there|how are you(?: doing)?|how'?s it going",
     "ok": r"好的|好滴|好吧|好|行|嗯|嗯嗯|哦|噢|喔|知道了|明白了|明白|懂了|了解|收到|ok|okay|k|got it|i see|understood|"
           r"alright|all right|great|cool|nice",
     "help": r"帮助|求助|怎么用|你是谁|你是什么|你能做什么|你会什么|你能干什么|能做什么|help|\?|who are you|what are you|"

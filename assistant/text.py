@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -55,6 +56,16 @@ def _s2t():
 # after 和 was read as 和面 (kneading dough), and 平台 / 后台 are written with 台 online
 _TRADITIONAL_FIXES = {"回複": "回覆", "麵單": "面單", "平臺": "平台", "後臺": "後台"}
 _FIXES = re.compile("|".join(_TRADITIONAL_FIXES))
+
+
+def locale_language() -> str:
+    """The language to greet in before anyone has written: English for an English (or other non-Chinese) locale,
+    Chinese for a Chinese one and where none is set; the conversation follows the person's messages after that."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "").lower()
+        if value:
+            return "zh" if value.startswith("zh") or value in ("c", "posix") or value.startswith(("c.", "posix.")) else "en"
+    return "zh"
 
 
 @lru_cache(maxsize=4096)  # the knowledge base's texts are converted again for every traditional-script reply

@@ -12,15 +12,16 @@ SHIPPED_KB = ROOT / "data"
 
 @pytest.fixture(scope="session", autouse=True)
 def weiquan_home(tmp_path_factory):
-    """Keep every test away from the real user folders; one cache per session keeps the suite fast."""
+    """Keep every test away from the real user folders (one cache per session keeps the suite fast), and from the
+    shell's locale: the chat greets in the locale's language."""
     home = tmp_path_factory.mktemp("weiquan-home")
-    old = os.environ.get("WEIQUAN_HOME")
-    os.environ["WEIQUAN_HOME"] = str(home)
+    pinned = {"WEIQUAN_HOME": str(home), "LANG": "C.UTF-8", "LC_ALL": None, "LC_MESSAGES": None}
+    old = {name: os.environ.get(name) for name in pinned}
+    for name, value in pinned.items():
+        os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
     yield home
-    if old is None:
-        os.environ.pop("WEIQUAN_HOME", None)
-    else:
-        os.environ["WEIQUAN_HOME"] = old
+    for name, value in old.items():
+        os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from assistant.small_talk import small_talk
     ("你好", "hello"), ("您好！", "hello"), ("在嗎？", "hello"), ("亲，在吗", "hello"), ("Hello there!", "hello"),
     ("谢谢", "thanks"), ("謝謝你", "thanks"), ("好的，谢谢！", "thanks"), ("ok thanks", "thanks"), ("Thank you so much", "thanks"),
     ("好的", "ok"), ("嗯嗯", "ok"), ("OK.", "ok"), ("got it", "ok"),
-    ("拜拜~", "bye"), ("Goodbye", "bye"),
+    ("拜拜~", "bye"), ("Goodbye", "bye"), ("how are you?", "hello"),
     ("help", "help"), ("你是谁？", "help"), ("你能做什么", "help"), ("What can you do?", "help"),
     ("今天几号", "today"), ("今天星期幾？", "today"), ("what's the date today", "today"),
 ])

@@ -682,3 +682,18 @@ def test_the_footers_traditional_words_are_what_opencc_makes_of_the_simplified_o
 
     for key in (k for k in KEYS if k.footer):  # the others are bound in English only, never shown
         assert key.label.get("zh-Hant", key.label["zh"]) == to_traditional(key.label["zh"]), key.action
+
+
+def test_an_english_locale_is_greeted_in_english_and_the_first_message_still_decides(monkeypatch):
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+
+    async def steps(pilot, app):
+        from tui.widgets import Greeting
+
+        greeting = str(app.query_one(Greeting).render())
+        assert greeting.startswith("Hi, I'm weiquan") and app.lang == "en"
+        await settled(pilot, lambda: "Help" in footer_words(app))
+        await say(pilot, app, "淘宝买的东西没收到")
+        assert app.lang == "zh"
+
+    drive(steps, size=(80, 24))

@@ -68,6 +68,9 @@ class WeiquanApp(App[None]):
         self.kb_dir = kb_dir
         self.today = today or dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
         self.fixed_lang = None if lang == "auto" else lang
+        from assistant.text import locale_language
+
+        self.start_lang = self.fixed_lang or locale_language()  # the greeting's, until the person writes
         self.engine = None
         self.conversation = None
         # (text, replace the last reply, a scenario picked in the browser) waiting for the engine
@@ -97,7 +100,7 @@ class WeiquanApp(App[None]):
     def lang(self) -> str:
         if self.fixed_lang:
             return self.fixed_lang
-        return self.conversation.lang if self.conversation else "zh"
+        return self.conversation.lang if self.conversation else self.start_lang
 
     def _ui(self, key: str, **kwargs) -> str:
         return self._in_script(UI[self.lang][key].format(**kwargs))
@@ -169,12 +172,17 @@ class WeiquanApp(App[None]):
         except Exception as exc:  # the app stays usable and says why
             self.post_message(EngineFailed(f"{type(exc).__name__}: {exc}"))
 
-    def on_engine_ready(self, message: EngineReady) -> None:
+    def _new_conversation(self):
         from assistant.dialogue import Conversation
 
+        conversation = Conversation(self.engine, today=self.today, lang=self.fixed_lang or "auto")
+        conversation.lang = self.fixed_lang or self.start_lang  # it follows the person's language from the first message
+        return conversation
+
+    def on_engine_ready(self, message: EngineReady) -> None:
         reloading = self.engine is not None
         self.engine = message.engine
-        self.conversation = Conversation(self.engine, today=self.today, lang=self.fixed_lang or "auto")
+        self.conversation = self._new_conversation()
         self._set_status("ready")
         if reloading:
             self.notify(self._ui("reloaded"))
@@ -360,9 +368,7 @@ class WeiquanApp(App[None]):
     def action_new_conversation(self) -> None:
         if self.conversation is None:
             return
-        from assistant.dialogue import Conversation
-
-        self.conversation = Conversation(self.engine, today=self.today, lang=self.fixed_lang or "auto")
+        self.conversation = self._new_conversation()
         self.last_turn = None
         self.case_id = None
         self.case_facts_seen = {}
