@@ -262,3 +262,14 @@ def test_a_platforms_own_rules_and_the_food_law_are_shown_only_where_they_apply(
     assert not any("天猫" in s or "淘宝" in s for s in sources + steps)
     sources, steps = titles("天猫买的包是假的", "--scenario", "fake_goods")
     assert any("假一赔四" in s for s in sources) and any("假一赔四" in s for s in steps)
+
+
+def test_a_private_seller_on_xianyu_is_answered_under_the_sales_contract():
+    data = ask_json("闲鱼上买的二手相机，卖家是个人，收到发现镜头有霉斑，11月18号收到的", "--scenario", "quality_problem",
+                    "--today", "2026-11-20")
+    assert data["facts"]["seller_is_business"]["value"] is False and data["verdict"]["status"] == "eligible"
+    assert "买卖合同" in data["verdict"]["next_action"] and any("第3条" in s["title"] for s in data["answer"]["sources"])
+    asked = ask_json("闲鱼上买的二手相机，镜头有霉斑，11月18号收到的", "--scenario", "seven_day_return", "--today", "2026-11-20")
+    assert asked["asking"] == "seller_is_business" and asked["verdict"] is None
+    shop = ask_json("淘宝买的相机不想要了，11月18号收到的", "--scenario", "seven_day_return", "--today", "2026-11-20")
+    assert shop["verdict"]["status"] == "eligible" and not any("第3条" in s["title"] for s in shop["answer"]["sources"])
