@@ -177,7 +177,11 @@ def condition_sentence(text: str, kb, scenario, lang: str) -> str:
             joiner = f" {words['and' if isinstance(node.op, ast.And) else 'or']} "
             return joiner.join(say(v) for v in node.values)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            return f"{words['not']} {say(node.operand)}"
+            operand = node.operand
+            definition = kb.fact(operand.id, scenario) if isinstance(operand, ast.Name) else None
+            if definition is not None and definition.type == "boolean":  # "Seller is a business = no", not "not … = yes"
+                return f"{label(operand.id)} = {words['false']}"
+            return f"{words['not']} {say(operand)}"
         if isinstance(node, ast.Compare):
             fact = node.left.id if isinstance(node.left, ast.Name) else None
             parts = [say(node.left)]
@@ -241,8 +245,13 @@ def show(kb, scenario_id: str, lang: str) -> str:
     heading = {"zh": ("现在怎么做", "证据", "维权路径", "需要的信息", "规则（按顺序，先满足的生效）", "依据", "示例问题", "用到的数字"),
                "en": ("What to do now", "Evidence", "Escalation", "Facts asked", "Rules (in order, the first that applies wins)", "Sources",
                       "Example questions", "Numbers used")}[lang]
+    only = {"zh": "（仅当：{x}）", "en": " (only where {x})"}[lang]
+
+    def shown_when(item) -> str:  # a step's or source's condition, read aloud
+        return only.format(x=condition_sentence(item.when, kb, scenario, lang)) if item.when else ""
+
     out = [f"# {scenario.title.get(lang)}  ({scenario_id}, {scenario.role})", "", scenario.summary.get(lang), ""]
-    out += [f"## {heading[0]}"] + [f"{n}. {s.get(lang)}" for n, s in enumerate(scenario.steps, 1)] + [""]
+    out += [f"## {heading[0]}"] + [f"{n}. {s.get(lang)}{shown_when(s)}" for n, s in enumerate(scenario.steps, 1)] + [""]
     out += [f"## {heading[1]}"] + [f"- {e.get(lang)}" for e in scenario.evidence] + [""]
     out += [f"## {heading[2]}"] + [f"{n}. {e.get(lang)}" for n, e in enumerate(scenario.escalation, 1)] + [""]
     out.append(f"## {heading[3]}")
@@ -264,7 +273,7 @@ def show(kb, scenario_id: str, lang: str) -> str:
             condition = f"{words['within']} {periods}" if rule.until else words["otherwise"]
         out.append(f"{n}. {condition} {words['then']} **{outcome.status}**: {outcome.title.get(lang)}")
     out += ["", f"## {heading[7]}"] + _numbers(kb, scenario, lang)
-    out += ["", f"## {heading[5]}"] + [f"- {s.title.get(lang)} [{s.confidence}]" for s in scenario.sources]
+    out += ["", f"## {heading[5]}"] + [f"- {s.title.get(lang)} [{s.confidence}]{shown_when(s)}" for s in scenario.sources]
     out += ["", f"## {heading[6]}"] + [f"- {e}" for e in scenario.examples.get(lang)[:5]]
     return "\n".join(out) + "\n"
 

@@ -222,7 +222,9 @@ def test_show_renders_rules_as_sentences():
     result = run_cli("kb", "show", "seven_day_return", "--lang", "en")
     text = result.stdout.decode()
     assert result.returncode == 0
-    assert "2. If Excluded from seven-day returns = yes → **excluded**" in text
+    assert "3. If Excluded from seven-day returns = yes → **excluded**" in text
+    assert "1. If Seller is a business = no → **not_eligible**" in text  # `not fact` read as the fact being no
+    assert "[S] (only where Platform is one of Taobao, Tmall)" in text  # a source shown on a condition says so
     assert "Within Statutory seven days" in text and "7 days (from Date signed for)" in text
     assert run_cli("kb", "show", "no_such").returncode == 2
 
