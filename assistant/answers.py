@@ -86,7 +86,7 @@ def _number(name: str, definition, text: str, today: dt.date) -> Any:
             raise
         first = exc
     normalised = read(text)
-    plain = _APPROX.sub("", _APPROX.sub("", normalised.strip(_PUNCTUATION)))
+    plain = _APPROX.sub("", _APPROX.sub("", normalised.strip(_PUNCTUATION)))  # twice: "大概两百左右吧"
     if plain != normalised.strip(_PUNCTUATION):
         try:
             return parse_number_value(name, kind, plain)

@@ -630,9 +630,9 @@ class Conversation:
             turn = replace(turn, say=self._text("unchanged", verdict="\n".join(headline)), kind="unchanged")
         return turn.noted(note or self._updated(names))
 
-    def _updated(self, names: list[str]) -> str:
-        """"已更新：平台=京东。": the facts just stored, said back."""
-        return self._text("corrected", facts=", ".join(f"{self._label(n)}={self._value(n)}" for n in names))
+    def _updated(self, names: list[str], key: str = "corrected") -> str:
+        """"已更新：平台=京东。": the facts just stored, said back (`key` "restated": the same as before)."""
+        return self._text(key, facts=", ".join(f"{self._label(n)}={self._value(n)}" for n in names))
 
     def _missed(self, name: str, times: int) -> bool:
         """The last `times` replies all asked `name` again because the messages before them were no answer."""
@@ -795,8 +795,7 @@ class Conversation:
         if changed:
             return self._corrected(changed)
         if correction:  # "卖家已发货" once more: nothing new, and no other topic either
-            facts = ", ".join(f"{self._label(n)}={self._value(n)}" for n in own if n != "role")
-            return self._corrected([], note=self._text("restated", facts=facts))
+            return self._corrected([], note=self._updated([n for n in own if n != "role"], "restated"))
         if _NUMBER_ONLY.match(text):
             if "price" not in self._scenario_facts():
                 return self._again(self._text("no_amount"), "small_talk")
@@ -861,11 +860,12 @@ class Conversation:
         case = conversation_case(self.scenario, scenario.title.get(self.lang), self.lang, self.facts, evidence, self.today)
         made, refused = render_drafts(self.kb, case, self.today, self.lang)
         draft = pick(text, made)
+        zh = self.lang == "zh"
         if draft is None:
-            why = "；".join(f"{title}：{reason}" for title, reason in refused) if refused else ""
+            why = ("；" if zh else "; ").join(f"{title}{'：' if zh else ': '}{reason}" for title, reason in refused)
             return self._again(self._text("no_draft", why=why), "draft")
-        others = "、".join(d.title for d in made if d is not draft) if self.lang == "zh" else ", ".join(d.title for d in made if d is not draft)
-        lines = [f"{draft.title}（{draft.who}）" if self.lang == "zh" else f"{draft.title} ({draft.who})", "", draft.body.rstrip(), ""]
+        others = ("、" if zh else ", ").join(d.title for d in made if d is not draft)
+        lines = [f"{draft.title}（{draft.who}）" if zh else f"{draft.title} ({draft.who})", "", draft.body.rstrip(), ""]
         lines.append(self._text("draft_more", others=others) if others else self._text("draft_blanks"))
         return self._again("\n".join(lines), "draft")
 
