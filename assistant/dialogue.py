@@ -404,6 +404,8 @@ class Conversation:
                 self.asking, self.pending = None, []
                 self._switch_to(candidate.id, self.question_text)
                 return self._evaluate()
+        if side_question(normalise(text)) and not self._new_question(text):  # "还有几天" before a scenario is chosen
+            return self._clarify().noted(self._text("choose_first"))
         if self._new_question(text):  # not a choice but a question of its own: start again from it
             self.asking, self.pending, self.match = None, [], None
             return self._question(text)
@@ -887,8 +889,13 @@ class Conversation:
     def _compensation_lines(self, verdict: Verdict) -> list[str]:
         from .render import compensation_lines
 
-        return compensation_lines(verdict, self.lang) or [
-            self._text("no_compensation", outcome=verdict.outcome.title.get(self.lang))]
+        lines = compensation_lines(verdict, self.lang)
+        if lines:
+            return lines
+        lines = [self._text("no_compensation", outcome=verdict.outcome.title.get(self.lang))]
+        if "price" in self.facts and verdict.status == "eligible" and speaks_as_seller(self.kb, self.scenario, self.facts) is False:
+            lines.append(self._text("refund_of", price=self._value("price")))  # the money that does come back
+        return lines
 
     def _deadline_lines(self, verdict: Verdict) -> list[str]:
         from .render import deadline_lines

@@ -628,3 +628,12 @@ def test_an_amount_in_dollars_is_asked_again_in_yuan_and_a_stated_role_stands(en
     assert conversation.facts["price"].value == 200 and turns[2].verdict is not None
     conversation, turns = talk(engine, "我是淘宝小卖家，卖运动鞋的，被品牌方投诉售假", "前天收到的通知")
     assert conversation.facts["role"].value == "seller" and "身份" not in turns[1].say
+
+
+def test_how_much_back_without_compensation_names_the_refund_and_a_side_question_waits_for_the_choice(engine):
+    conversation, turns = talk(engine, "I ordered shoes on taobao, paid 459 RMB, tracking says delivered but its not there",
+                               "how much can I get back")
+    assert turns[1].kind == "compensation" and "459 yuan you paid" in turns[1].say
+    conversation, turns = talk(engine, "我的东西怎么还没到", "还有几天", "1")
+    assert turns[1].asking == SCENARIO and "先选出是哪种情况" in turns[1].say and not turns[1].error
+    assert turns[2].scenario == "not_received"
