@@ -126,6 +126,8 @@ class Evaluator:
                 if question.fact not in unsure and self._asks_instead(question, values, today):
                     continue  # where the answer usually goes the other way, ask; "not sure" is then assumed
                 values[question.fact] = question.assume
+                if question.quiet and question.fact not in unsure:
+                    continue  # goes without saying where it is not asked: not said, not listed
                 assumed.append(Assumption(question.fact, question.assume, question.condition))
         unknown_questions = [q.fact for q in scenario.questions if q.fact not in values and self._matters(q, values, today)]
         try:

@@ -276,7 +276,9 @@ def check_references(scenario: Scenario, rel: str, lines: dict[tuple, int], fact
         if question.fact not in known_facts:
             hint = _did_you_mean(question.fact, known_facts)
             problems.append(Problem(rel, at("questions", index), f"questions: unknown fact {question.fact!r}{hint}"))
-        elif question.if_unsure is not None:
+        if question.quiet and (question.assume is None or question.ask_when is None):
+            problems.append(Problem(rel, at("questions", index, "quiet"), "quiet: needs assume and ask_when (it keeps an assumption unsaid where ask_when does not hold)"))
+        if question.fact in known_facts and question.if_unsure is not None:
             fact = known_facts[question.fact]
             values = [c.value for c in fact.choices] if fact.type == "enum" else [True, False] if fact.type == "boolean" else []
             if question.if_unsure not in values:

@@ -170,6 +170,8 @@ class Question(Strict):
     condition: Optional[Text] = Field(None, description="how the verdict states the assumption")
     ask_when: Optional[str] = Field(None, description="with assume: ask rather than assume while this condition "
                                     "holds; without: the fact matters (and is listed as needed) only while it holds")
+    quiet: bool = Field(False, description="with assume and ask_when: the assumption goes without saying where ask_when "
+                        "does not hold (a shop on Taobao is a business), so it is neither said nor listed as needed there")
     if_unsure: Optional[Any] = Field(None, description='the value a "not sure" answer is answered for first, the most '
                                      "common one in this scenario (the others follow as \"if …\" alternatives)")
 

@@ -119,12 +119,13 @@ def test_conditions_on_steps_sources_and_choices_read_known_facts_and_real_value
          "  - {zh: 申请退货。, en: Apply for a return., when: \"platform == 'tmal'\"}\n"
          "  - {zh: 天猫。, en: Tmall., when: \"days_since(received_date) > 3\"}")
     edit(want, "    confidence: P", "    confidence: P\n    when: \"plattform == 'tmall'\"")
-    edit(want, "  - {fact: item_excluded, assume: false,", "  - {fact: item_excluded, if_unsure: maybe, assume: false,")
+    edit(want, "  - {fact: item_excluded, assume: false,", "  - {fact: item_excluded, if_unsure: maybe, quiet: true, assume: false,")
     found = problems_of(kb_copy)
     assert f"scenarios/want_return.yaml:{line_of(want, 'tmal')}: condition compares 'platform' with 'tmal', which is not one of its values (did you mean 'tmall'?)" in found
     assert f"scenarios/want_return.yaml:{line_of(want, 'days_since')}: this condition reads facts only (no date functions)" in found
     assert any(p.startswith(f"scenarios/want_return.yaml:{line_of(want, 'plattform')}: condition uses unknown fact 'plattform'") for p in found)
     assert any("if_unsure: 'maybe' is not a choice of 'item_excluded' (True, False)" in p for p in found)
+    assert any("quiet: needs assume and ask_when" in p for p in found)
 
 
 def test_a_rule_comparing_a_choice_with_a_value_it_does_not_have_is_refused(kb_copy):
