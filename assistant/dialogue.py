@@ -867,7 +867,7 @@ class Conversation:
             why = ("；" if zh else "; ").join(f"{title}{'：' if zh else ': '}{reason}" for title, reason in refused)
             return self._again(self._text("no_draft", why=why), "draft")
         others = ("、" if zh else ", ").join(d.title for d in made if d is not draft)
-        lines = [f"{draft.title}（{draft.who}）" if zh else f"{draft.title} ({draft.who})", "", draft.body.rstrip(), ""]
+        lines = [draft.title, draft.who, "", draft.body.rstrip(), ""]  # who sends it where: a line of its own
         lines.append(self._text("draft_more", others=others) if others else self._text("draft_blanks"))
         return self._again("\n".join(lines), "draft")
 
