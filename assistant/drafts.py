@@ -78,7 +78,7 @@ def render_drafts(kb, case, today: dt.date, lang: str) -> tuple[list[Rendered], 
     reply_by = today + dt.timedelta(days=spec.reply_days.value)
     values.update(today=long_date(today, lang), reply_by=long_date(reply_by, lang), reply_days=str(spec.reply_days.value))
     statements = _statements(kb, case, facts, role, values, spec, files.events, lang)
-    values["facts"] = _numbered(statements)
+    values["facts"] = _numbered(statements) or values["facts"]  # nothing known yet: a marked blank, not an empty section
     values["evidence"] = _numbered([item.get(lang) for item in checklist(kb, case) if item.have]) or values["evidence"]
     bases = evaluate_case(kb, case, today, evaluator, case.scenario).verdict
     made, refused = [], []
@@ -90,7 +90,8 @@ def render_drafts(kb, case, today: dt.date, lang: str) -> tuple[list[Rendered], 
             refused.append((draft.title.get(lang), why))
             continue
         lines = _demand(kb, case, draft, bases.bases if bases else [], values, spec, lang)
-        voiced = {"facts": _numbered([_in_voice(text, draft.voice[lang], lang) for text in statements])} if lang in draft.voice else {}
+        voiced = {"facts": _numbered([_in_voice(text, draft.voice[lang], lang) for text in statements]) or values["facts"]} \
+            if lang in draft.voice else {}
         body = values.fill(getattr(draft, lang),
                            demand=_numbered(lines, final=True, lang=lang), demand_inline=_inline(lines, lang), **voiced)
         made.append(Rendered(name, draft.title.get(lang), draft.who.get(lang), body))

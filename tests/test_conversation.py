@@ -637,3 +637,9 @@ def test_how_much_back_without_compensation_names_the_refund_and_a_side_question
     conversation, turns = talk(engine, "我的东西怎么还没到", "还有几天", "1")
     assert turns[1].asking == SCENARIO and "先选出是哪种情况" in turns[1].say and not turns[1].error
     assert turns[2].scenario == "not_received"
+
+
+def test_a_draft_with_nothing_dated_yet_marks_what_happened_as_a_blank(engine):
+    conversation, turns = talk(engine, "Im a seller on pdd, a buyer asked for refund only saying the item is broken but I think he is lying",
+                               "write the statement for the platform")
+    assert turns[1].kind == "draft" and "What happened:\n[TO FILL: what happened (the dates and the events)]" in turns[1].say
