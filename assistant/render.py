@@ -110,10 +110,22 @@ def say_out_of_scope(kb: "KnowledgeBase", lang: str) -> str:
 _condition = lru_cache(maxsize=None)(parse)
 
 
+_APPLICABLE: dict[int, tuple[Sequence, tuple[str, ...], dict]] = {}  # id(items) → (items, names read, key → shown)
+
+
 def applicable(items: Sequence, facts: Mapping[str, Any]) -> list:
     """The steps or sources the known facts do not rule out: a Taobao rule is not shown to a buyer on Pinduoduo,
-    the food law not for a power bank; while a fact is unknown its items stay."""
-    return [item for item in items if item.when is None or may_hold(_condition(item.when), facts)]
+    the food law not for a power bank; while a fact is unknown its items stay. Remembered per list and per value
+    of the few facts its conditions read (evaluating them for every answer was a tenth of a batch question)."""
+    kept = _APPLICABLE.get(id(items))
+    if kept is None or kept[0] is not items:  # the knowledge base's own lists; a reloaded one replaces its entry
+        names = tuple(sorted({name for item in items if item.when for name in _condition(item.when).names}))
+        kept = _APPLICABLE[id(items)] = (items, names, {})
+    key = tuple(facts.get(name, _condition) for name in kept[1])  # _condition stands for "unknown"
+    shown = kept[2].get(key)
+    if shown is None:
+        shown = kept[2][key] = [item for item in items if item.when is None or may_hold(_condition(item.when), facts)]
+    return list(shown)
 
 
 def fact_values(facts: Mapping[str, Any]) -> dict[str, Any]:
