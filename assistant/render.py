@@ -111,6 +111,7 @@ _condition = lru_cache(maxsize=None)(parse)
 
 
 _APPLICABLE: dict[int, tuple[Sequence, tuple[str, ...], dict]] = {}  # id(items) → (items, names read, key → shown)
+_UNKNOWN = object()  # a fact not known, in those keys
 
 
 def applicable(items: Sequence, facts: Mapping[str, Any]) -> list:
@@ -121,7 +122,7 @@ def applicable(items: Sequence, facts: Mapping[str, Any]) -> list:
     if kept is None or kept[0] is not items:  # the knowledge base's own lists; a reloaded one replaces its entry
         names = tuple(sorted({name for item in items if item.when for name in _condition(item.when).names}))
         kept = _APPLICABLE[id(items)] = (items, names, {})
-    key = tuple(facts.get(name, _condition) for name in kept[1])  # _condition stands for "unknown"
+    key = tuple(facts.get(name, _UNKNOWN) for name in kept[1])
     shown = kept[2].get(key)
     if shown is None:
         shown = kept[2][key] = [item for item in items if item.when is None or may_hold(_condition(item.when), facts)]

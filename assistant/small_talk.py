@@ -15,7 +15,7 @@ _WORDS = {
              r"good (?:morning|afternoon|evening)|anyone there|are you there|how are you(?: doing)?|how'?s it going",
     "ok": r"好的|好滴|好吧|好|行|嗯|嗯嗯|哦|噢|喔|知道了|明白了|明白|懂了|了解|收到|ok|okay|k|got it|i see|understood|"
           r"alright|all right|great|cool|nice",
-    "help": r"帮助|求助|怎么用|你是谁|你是什么|你能做什么|你会什么|你能干什么|能做什么|help|\?|who are you|what are you|"
+    "help": r"帮助|求助|怎么用|你是谁|你是什么|你能做什么|你会什么|你能干什么|能做什么|help|who are you|what are you|"
             r"what can you do|how does (?:this|it) work|how do i use (?:this|it)",
     # the day deadlines count from is China's: said plainly, at 01:00 in Europe "yesterday" is not what it seems
     "today": r"今天(?:是)?(?:几号|几月几号|几月几日|星期几|礼拜几|周几|什么日子|的日期)|现在几号|今天日期|"

@@ -19,7 +19,7 @@ def test_small_talk_kinds(text, kind):
 
 @pytest.mark.parametrize("text", [
     "你好，我在淘宝买的东西没收到", "在吗 我的快递呢", "好的，那卖家不同意怎么办", "好坑", "好评返现", "hi, my parcel never came",
-    "88", "299", "", "   ", "help me the seller refuses to refund", "今天几号签收的", "今天签收的",
+    "88", "299", "", "   ", "help me the seller refuses to refund", "今天几号签收的", "今天签收的", "?",
 ])
 def test_a_question_or_an_answer_is_not_small_talk(text):
     assert small_talk(text) is None
