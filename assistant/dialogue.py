@@ -892,8 +892,9 @@ class Conversation:
         lines = compensation_lines(verdict, self.lang)
         if lines:
             return lines
-        lines = [self._text("no_compensation", outcome=verdict.outcome.title.get(self.lang))]
-        if "price" in self.facts and verdict.status == "eligible" and speaks_as_seller(self.kb, self.scenario, self.facts) is False:
+        seller = speaks_as_seller(self.kb, self.scenario, self.facts)  # "beyond the refund" means nothing to a seller
+        lines = [self._text("no_amount_seller" if seller else "no_compensation", outcome=verdict.outcome.title.get(self.lang))]
+        if "price" in self.facts and verdict.status == "eligible" and not seller:
             lines.append(self._text("refund_of", price=self._value("price")))  # the money that does come back
         return lines
 

@@ -643,3 +643,9 @@ def test_a_draft_with_nothing_dated_yet_marks_what_happened_as_a_blank(engine):
     conversation, turns = talk(engine, "Im a seller on pdd, a buyer asked for refund only saying the item is broken but I think he is lying",
                                "write the statement for the platform")
     assert turns[1].kind == "draft" and "What happened:\n[TO FILL: what happened (the dates and the events)]" in turns[1].say
+
+
+def test_a_seller_keeps_the_role_said_and_is_not_told_of_refunds(engine):
+    conversation, turns = talk(engine, "我是淘宝小卖家，卖运动鞋的，今天收到平台通知说被品牌方投诉售假", "有进货发票，但是没有品牌授权书", "能赔多少")
+    assert turns[1].scenario == "seller_counterfeit_accusation" and turns[1].asking is None  # evidence said: no switch offered
+    assert turns[2].kind == "compensation" and "退款" not in turns[2].say and "算不出数字" in turns[2].say
