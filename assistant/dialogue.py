@@ -272,7 +272,7 @@ class Conversation:
         else:
             reply = self._text(kind) if kind == "help" else None
         if self.asking:
-            prompt = self._clarify() if self.asking == SCENARIO else self._offer_topic() if self.asking == TOPIC else self._ask(self.asking)
+            prompt = self._open_prompt()
             quiet = kind in ("hello", "ok")  # "在吗" while asked: the question again is the answer
             return prompt if quiet else prompt.noted(reply or self._text({"thanks": "welcome_short"}.get(kind, kind)))
         if reply is not None:
@@ -923,17 +923,19 @@ class Conversation:
 
     def _rerender(self, note: str) -> Turn:
         """The same state, said again in the language just chosen."""
-        if self.asking == SCENARIO:
-            turn = self._clarify()
-        elif self.asking == TOPIC:
-            turn = self._offer_topic()
-        elif self.asking:
-            turn = self._ask(self.asking)
+        if self.asking:
+            turn = self._open_prompt()
         elif self.scenario:
             turn = self._evaluate()
         else:
             return Turn(note, self.lang, None, kind="greeting")
         return turn.noted(note)
+
+    def _open_prompt(self) -> Turn:
+        """What is being asked, asked again: the choice of scenarios, the topic offer, or the fact."""
+        if self.asking == SCENARIO:
+            return self._clarify()
+        return self._offer_topic() if self.asking == TOPIC else self._ask(self.asking)
 
     def _out_of_scope(self) -> str:
         from .render import say_out_of_scope
